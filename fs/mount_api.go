@@ -1,0 +1,81 @@
+// Package fs is the mounted tree: go-fuse nodes for users, posts, mixes,
+// favourites and live rooms, their names, attributes and file handles.
+package fs
+
+// CONTRACT STUBS; the fs engineer replaces the bodies (and may split files),
+// keeping names and signatures. cmd codes against these.
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch"
+)
+
+// UserEntry is one configured user shown under users/<Name>.
+type UserEntry struct {
+	Name   string
+	SecUID string
+}
+
+// Naming controls post names.
+type Naming struct {
+	Template     string         // default "{create}_{desc}_{aweme_id}"
+	Location     *time.Location // for {create}; default Asia/Shanghai
+	MaxDescBytes int
+	SidecarJSON  bool
+	SidecarCover bool
+}
+
+// Config is the tree's configuration, parsed by cmd.
+type Config struct {
+	Users       []UserEntry
+	LiveRooms   []string // web rids
+	Naming      Naming
+	LiveQuality []string
+
+	ListingTTL  time.Duration
+	MetadataTTL time.Duration
+	FeedTTL     time.Duration
+	OpTimeout   time.Duration // an operation with nothing cached fails with EIO after this
+
+	UID, GID        uint32
+	Umask           uint32
+	EntryTimeout    time.Duration
+	AttrTimeout     time.Duration
+	NegativeTimeout time.Duration
+	MaxRead         int
+	AllowOther      bool
+	Debug           bool
+	FSName          string // shown in /proc/mounts, default "douyinfs"
+}
+
+// Deps are the services the tree reads through.
+type Deps struct {
+	API    *fetch.Client
+	Media  *fetch.MediaReader
+	Blocks *cache.Blocks
+	Logger *slog.Logger
+}
+
+// Server is a mounted tree.
+type Server struct{}
+
+// Mount mounts the tree at mountpoint and returns once the kernel serves it.
+func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
+	return nil, errors.New("fs: not implemented yet")
+}
+
+// Wait blocks until the file system is unmounted.
+func (s *Server) Wait() {}
+
+// Unmount unmounts (lazily if busy, so open files do not block shutdown).
+func (s *Server) Unmount() error { return nil }
+
+// DropCaches forgets cached listings and metadata (SIGHUP).
+func (s *Server) DropCaches() {}
+
+// Stats returns the figures of .douyinfs/stats.json, for metrics too.
+func (s *Server) Stats() map[string]any { return nil }

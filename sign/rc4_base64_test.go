@@ -1,0 +1,101 @@
+package sign
+
+import (
+	"bytes"
+	"crypto/rc4"
+	"encoding/base64"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestRC4MatchesStdlib(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, key := range []string{xbUAKey, xbPayloadKey, abUAKey, "Key", "a longer key of many bytes"} {
+		src := make([]byte, 1+r.IntN(600))
+		for i := range src {
+			src[i] = byte(r.IntN(256))
+		}
+		std, err := rc4.NewCipher([]byte(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := make([]byte, len(src))
+		std.XORKeyStream(want, src)
+		c := newRC4(key)
+		got := make([]byte, len(src))
+		c.xorKeyStream(got, src)
+		if !bytes.Equal(got, want) {
+			t.Errorf("key %q: RC4 differs from crypto/rc4", key)
+		}
+	}
+}
+
+func TestBase64MatchesStdlib(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, alphabet := range []string{alphabetSTD, alphabetXB, alphabetAB0, alphabetAB1} {
+		enc := base64.NewEncoding(alphabet)
+		for n := 0; n < 40; n++ {
+			src := make([]byte, n)
+			for i := range src {
+				src[i] = byte(r.IntN(256))
+			}
+			want := enc.EncodeToString(src)
+			got := string(appendBase64(nil, alphabet, src))
+			if got != want {
+				t.Fatalf("alphabet %.8s… len %d: %q, want %q", alphabet, n, got, want)
+			}
+			ints := make([]int, n)
+			for i, b := range src {
+				ints[i] = int(b)
+			}
+			if wide := string(appendWideBase64(nil, alphabet, ints)); wide != want {
+				t.Fatalf("wide encoder differs for byte values: %q, want %q", wide, want)
+			}
+			back, err := appendBase64Decode(nil, alphabet, want)
+			if err != nil || !bytes.Equal(back, src) {
+				t.Fatalf("decode(%q) = %x, %v; want %x", want, back, err, src)
+			}
+			text := string(appendRC4Base64(nil, "k", string(src), alphabet))
+			c := newRC4("k")
+			enciphered := make([]byte, n)
+			c.xorKeyStream(enciphered, src)
+			if text != enc.EncodeToString(enciphered) {
+				t.Fatalf("appendRC4Base64 differs from RC4 then Base64")
+			}
+		}
+	}
+}
+
+func TestBase64DecodeRejects(t *testing.T) {
+	for _, s := range []string{
+		"A", "AB", "ABC", // not a multiple of 4
+		"A===", "====", // too much padding
+		"AB==ABCD", // padding before the end
+		"AB=C",     // padding inside a group
+		"AB*D",     // foreign character
+		"AF==",     // non-zero unused bits: 'F' = 5
+		"ABC=AB==", // padding in a middle group
+	} {
+		if got, err := appendBase64Decode(nil, alphabetSTD, s); err == nil {
+			t.Errorf("decode(%q) = %x, want error", s, got)
+		}
+	}
+}
+
+// Values above 255 keep their full width: bits above 23 are dropped and a
+// high byte spills into the previous value (§3.6 step 3). Group
+// (256, 1, 256) gives 0x1000100: bit 24 is dropped and 256's bit 8 ORs
+// onto the middle value's bit 0, which is already set, so the text equals
+// the byte group (0, 1, 0).
+func TestWideBase64Spill(t *testing.T) {
+	got := string(appendWideBase64(nil, alphabetAB0, []int{256, 1, 256}))
+	want := string(appendBase64(nil, alphabetAB0, []byte{0, 1, 0}))
+	if got != want {
+		t.Errorf("wide (256,1,256) = %q, want %q", got, want)
+	}
+	got = string(appendWideBase64(nil, alphabetAB0, []int{0, 0, 256}))
+	want = string(appendBase64(nil, alphabetAB0, []byte{0, 1, 0}))
+	if got != want {
+		t.Errorf("wide (0,0,256) = %q, want spill into middle: %q", got, want)
+	}
+}

@@ -2,11 +2,10 @@
 // favourites and live rooms, their names, attributes and file handles.
 package fs
 
-// CONTRACT STUBS; the fs engineer replaces the bodies (and may split files),
-// keeping names and signatures. cmd codes against these.
+// The exported API (cmd codes against it): the configuration, the services
+// the tree reads through, and Mount in mount.go.
 
 import (
-	"errors"
 	"log/slog"
 	"time"
 
@@ -59,23 +58,3 @@ type Deps struct {
 	Blocks *cache.Blocks
 	Logger *slog.Logger
 }
-
-// Server is a mounted tree.
-type Server struct{}
-
-// Mount mounts the tree at mountpoint and returns once the kernel serves it.
-func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
-	return nil, errors.New("fs: not implemented yet")
-}
-
-// Wait blocks until the file system is unmounted.
-func (s *Server) Wait() {}
-
-// Unmount unmounts (lazily if busy, so open files do not block shutdown).
-func (s *Server) Unmount() error { return nil }
-
-// DropCaches forgets cached listings and metadata (SIGHUP).
-func (s *Server) DropCaches() {}
-
-// Stats returns the figures of .douyinfs/stats.json, for metrics too.
-func (s *Server) Stats() map[string]any { return nil }

@@ -1,0 +1,58 @@
+package fs
+
+import (
+	"context"
+	"io"
+
+	"github.com/douyinfs/douyinfs/fetch"
+)
+
+// API is the part of fetch.Client the tree reads through. It is an interface
+// so unit tests can stand in for Douyin; *fetch.Client satisfies it.
+type API interface {
+	LoggedIn() bool
+	Stats() fetch.ClientStats
+
+	UserProfile(ctx context.Context, secUID string) (*fetch.User, error)
+	PostDetail(ctx context.Context, awemeID string) (*fetch.Post, error)
+	MixDetail(ctx context.Context, mixID string) (*fetch.Mix, error)
+	HomeFeed(ctx context.Context) ([]fetch.Post, error)
+	LiveRoomByWebRID(ctx context.Context, webRID string) (*fetch.Room, error)
+	LiveRoomByRoomID(ctx context.Context, roomID string) (*fetch.Room, error)
+
+	UserPosts(secUID string) *fetch.Pager[fetch.Post]
+	UserLikes(secUID string) *fetch.Pager[fetch.Post]
+	UserMixes(secUID string) *fetch.Pager[fetch.Mix]
+	MixPosts(mixID string) *fetch.Pager[fetch.Post]
+	Favorites() *fetch.Pager[fetch.Post]
+	CollectFolders() *fetch.Pager[fetch.CollectFolder]
+	CollectFolderPosts(folderID string) *fetch.Pager[fetch.Post]
+
+	OpenLiveStream(ctx context.Context, url string) (io.ReadCloser, error)
+}
+
+var _ API = (*fetch.Client)(nil)
+
+// Media is the ranged reader as the tree uses it; *fetch.MediaReader is
+// adapted by readerMedia.
+type Media interface {
+	Size(ctx context.Context, m *fetch.Media) (int64, error)
+	Open(m *fetch.Media) MediaHandle
+	Stats() fetch.ReaderStats
+}
+
+// MediaHandle is one open media file.
+type MediaHandle interface {
+	ReadAt(ctx context.Context, p []byte, off int64) (int, error)
+	Close() error
+}
+
+// readerMedia adapts *fetch.MediaReader (whose Open returns a concrete type)
+// to Media.
+type readerMedia struct{ r *fetch.MediaReader }
+
+func (m readerMedia) Size(ctx context.Context, md *fetch.Media) (int64, error) {
+	return m.r.Size(ctx, md)
+}
+func (m readerMedia) Open(md *fetch.Media) MediaHandle { return m.r.Open(md) }
+func (m readerMedia) Stats() fetch.ReaderStats         { return m.r.Stats() }

@@ -1,0 +1,43 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"syscall"
+
+	"github.com/douyinfs/douyinfs/fetch"
+)
+
+// errno maps an error from fetch to what the caller sees: a post or user that
+// does not exist is ENOENT, anything else (network, rejected, timeout) is
+// EIO. A private list is not an error at all; callers check isPrivate first.
+func errno(err error) syscall.Errno {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, fetch.ErrNotFound):
+		return syscall.ENOENT
+	default:
+		return syscall.EIO
+	}
+}
+
+func isPrivate(err error) bool { return errors.Is(err, fetch.ErrPrivate) }
+
+// fail logs why an operation failed (the kernel only passes on the errno)
+// and counts it for stats.json.
+func (t *tree) fail(op, what string, err error) syscall.Errno {
+	e := errno(err)
+	if e == syscall.ENOENT {
+		t.log.Debug("not found", "op", op, "what", what, "err", err)
+		return e
+	}
+	t.stats.errors.Add(1)
+	level := slog.LevelWarn
+	if errors.Is(err, context.Canceled) {
+		level = slog.LevelDebug // the caller gave up (interrupted)
+	}
+	t.log.Log(context.Background(), level, "operation failed", "op", op, "what", what, "err", err)
+	return e
+}

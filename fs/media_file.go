@@ -1,0 +1,107 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"syscall"
+
+	"github.com/douyinfs/douyinfs/fetch"
+	gofs "github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+)
+
+// mediaFile is a remote file served through the ranged reader: a video, a
+// picture, a music track, a cover, an avatar. Its size is exact (data_size
+// from the list, else one ranged request, remembered), because cp, rsync and
+// the page cache all trust it.
+type mediaFile struct {
+	node
+	m     *fetch.Media
+	mtime int64
+	post  *fetch.Post // for extended attributes; nil when not a post's file
+	what  string      // for logs
+}
+
+func (f *mediaFile) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
+	size, err := f.t.mediaSize(ctx, f.m)
+	if err != nil {
+		return f.t.fail("size", f.what, err)
+	}
+	f.t.attrs.file(out, size, f.mtime)
+	return 0
+}
+
+func (f *mediaFile) Getattr(ctx context.Context, fh gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
+	return f.fill(ctx, &out.Attr)
+}
+
+func (f *mediaFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
+	if writeFlags(flags) {
+		return nil, 0, syscall.EROFS
+	}
+	if f.t.media == nil {
+		return nil, 0, syscall.EIO
+	}
+	h := f.t.media.Open(f.m)
+	if h == nil {
+		return nil, 0, f.t.fail("open", f.what, errors.New("the media reader gave no handle"))
+	}
+	// A post's bytes never change: the kernel may keep its page cache
+	// across opens, so a second read never reaches the daemon.
+	return &mediaHandle{t: f.t, h: h, what: f.what}, fuse.FOPEN_KEEP_CACHE, 0
+}
+
+func (f *mediaFile) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
+	return getxattr(postXattrs(f.post), attr, dest)
+}
+
+func (f *mediaFile) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
+	return listxattr(postXattrs(f.post), dest)
+}
+
+// mediaHandle is one open media file; read-ahead state lives in the reader's
+// handle, one per open.
+type mediaHandle struct {
+	t    *tree
+	h    MediaHandle
+	what string
+}
+
+func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.ReadResult, syscall.Errno) {
+	// A read is bounded like every operation; it is the caller's own, so
+	// an interrupt cancels it.
+	rctx, cancel := context.WithTimeout(ctx, h.t.cfg.OpTimeout)
+	defer cancel()
+	n, err := h.h.ReadAt(rctx, dest, off)
+	if err != nil && !errors.Is(err, io.EOF) && n == 0 {
+		if ctx.Err() != nil {
+			return nil, syscall.EINTR
+		}
+		return nil, h.t.fail("read", h.what, err)
+	}
+	return fuse.ReadResultData(dest[:n]), 0
+}
+
+func (h *mediaHandle) Release(ctx context.Context) syscall.Errno {
+	if err := h.h.Close(); err != nil {
+		h.t.log.Debug("closing media handle", "what", h.what, "err", err)
+	}
+	return 0
+}
+
+// mediaSize is m's exact size: from the listing when Douyin gave it, else
+// asked of the CDN once and remembered (sizes never change).
+func (t *tree) mediaSize(ctx context.Context, m *fetch.Media) (int64, error) {
+	if m.Size > 0 {
+		return m.Size, nil
+	}
+	if t.media == nil {
+		return 0, errors.New("no media reader")
+	}
+	return t.sizes.get(ctx, m.Key, func(ctx context.Context) (int64, error) {
+		ctx, cancel := t.apiContext(ctx)
+		defer cancel()
+		return t.media.Size(ctx, m)
+	})
+}

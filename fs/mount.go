@@ -1,0 +1,129 @@
+package fs
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/douyinfs/douyinfs/cache"
+	gofs "github.com/hanwen/go-fuse/v2/fs"
+	"github.com/hanwen/go-fuse/v2/fuse"
+)
+
+// Server is a mounted tree.
+type Server struct {
+	srv        *fuse.Server
+	tree       *tree
+	mountpoint string
+	unmount    sync.Once
+	unmountErr error
+}
+
+// Mount mounts the tree at mountpoint and returns once the kernel serves it.
+// Mounting makes no API call.
+func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
+	if deps.API == nil {
+		return nil, errors.New("fs: Deps.API is required")
+	}
+	var media Media
+	if deps.Media != nil {
+		media = readerMedia{deps.Media}
+	}
+	var blocks func() cache.BlockStats
+	if deps.Blocks != nil {
+		blocks = deps.Blocks.Stats
+	}
+	return mountTree(mountpoint, cfg, newTree(cfg, deps.API, media, blocks, deps.Logger))
+}
+
+// mountTree mounts an assembled tree (unit tests pass stand-in services).
+func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
+	root := &rootDir{node: node{t: t}}
+	srv, err := gofs.Mount(mountpoint, root, mountOptions(t.cfg))
+	if err != nil {
+		return nil, fmt.Errorf("fs: mounting %s: %w", mountpoint, err)
+	}
+	t.log.Info("mounted", "mountpoint", mountpoint)
+	return &Server{srv: srv, tree: t, mountpoint: mountpoint}, nil
+}
+
+const (
+	defaultEntryTimeout    = time.Minute
+	defaultAttrTimeout     = time.Minute
+	defaultNegativeTimeout = 5 * time.Second
+	mib                    = 1 << 20
+)
+
+// mountOptions: big requests and read-ahead (request size decides FUSE
+// throughput), async reads, non-zero cache timeouts (zero would make every
+// path step a LOOKUP), and a read-only mount.
+func mountOptions(cfg Config) *gofs.Options {
+	entry, attr, negative := cfg.EntryTimeout, cfg.AttrTimeout, cfg.NegativeTimeout
+	if entry <= 0 {
+		entry = defaultEntryTimeout
+	}
+	if attr <= 0 {
+		attr = defaultAttrTimeout
+	}
+	if negative <= 0 {
+		negative = defaultNegativeTimeout
+	}
+	name := cfg.FSName
+	if name == "" {
+		name = "douyinfs"
+	}
+	maxWrite := mib
+	if cfg.MaxRead > 0 {
+		maxWrite = cfg.MaxRead
+	}
+	return &gofs.Options{
+		MountOptions: fuse.MountOptions{
+			FsName:       name,
+			Name:         "douyinfs",
+			Options:      []string{"ro", "default_permissions"},
+			AllowOther:   cfg.AllowOther,
+			Debug:        cfg.Debug,
+			MaxWrite:     maxWrite,
+			MaxReadAhead: mib,
+			SyncRead:     false, // async reads: many READs in flight
+		},
+		EntryTimeout:    &entry,
+		AttrTimeout:     &attr,
+		NegativeTimeout: &negative,
+		UID:             cfg.UID,
+		GID:             cfg.GID,
+		// Modes are set on every node; 0 must stay 0 where the umask says.
+		NullPermissions: true,
+	}
+}
+
+// Wait blocks until the file system is unmounted.
+func (s *Server) Wait() { s.srv.Wait() }
+
+// Unmount unmounts (lazily if busy, so open files do not block shutdown).
+func (s *Server) Unmount() error {
+	s.unmount.Do(func() {
+		err := s.srv.Unmount()
+		if err == nil {
+			return
+		}
+		// Busy (an open file, a shell inside): detach now; the kernel
+		// finishes when the last user lets go.
+		if derr := syscall.Unmount(s.mountpoint, syscall.MNT_DETACH); derr == nil {
+			return
+		}
+		if out, ferr := exec.Command("fusermount3", "-u", "-z", s.mountpoint).CombinedOutput(); ferr != nil {
+			s.unmountErr = fmt.Errorf("fs: unmounting %s: %v; lazy: %v: %s", s.mountpoint, err, ferr, out)
+		}
+	})
+	return s.unmountErr
+}
+
+// DropCaches forgets cached listings and metadata (SIGHUP).
+func (s *Server) DropCaches() { s.tree.dropCaches() }
+
+// Stats returns the figures of .douyinfs/stats.json, for metrics too.
+func (s *Server) Stats() map[string]any { return s.tree.statsMap() }

@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 	"fmt"
-	"unsafe"
 )
 
 // X-Bogus constants (signing.md §2).
@@ -40,7 +39,7 @@ func XBogus(query, userAgent string, unixSeconds int64) string {
 // xbQueryHash returns MD5(MD5(query))[14:16]; the outer MD5 hashes the raw
 // 16 digest bytes.
 func xbQueryHash(query string) [2]byte {
-	inner := md5.Sum(readOnlyBytes(query))
+	inner := md5.Sum([]byte(query))
 	outer := md5.Sum(inner[:])
 	return [2]byte{outer[14], outer[15]}
 }
@@ -66,13 +65,6 @@ func xbPlain(queryHash, uaHash [2]byte, t uint32) [xbPlainLen]byte {
 	binary.BigEndian.PutUint32(p[14:], xbCanvas)
 	p[18] = xorBytes(p[:18])
 	return p
-}
-
-// readOnlyBytes views s as a byte slice without copying it. Queries are
-// about 1 KB and []byte(query) would copy them on every signature; the
-// result must never be written to.
-func readOnlyBytes(s string) []byte {
-	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 func xorBytes(b []byte) byte {

@@ -1,0 +1,294 @@
+// Package fetch owns everything that talks HTTP to Douyin: the web API
+// client (request construction, signing, tokens, retries, rate limiting),
+// the models it decodes into, cursor pagination, ID extraction from URLs and
+// share texts, live streams, and the ranged media reader.
+//
+// The facts about Douyin come from shared/spec/douyin-web-api.md; section
+// numbers in comments (§1.3, §5.1, ...) refer to it.
+package fetch
+
+import (
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/sign"
+)
+
+// Hosts are the base URLs of every service, each configurable.
+type Hosts struct {
+	WWW, Live, Webcast, MsToken, TTWID, WebID, ShortLink, SSO string
+}
+
+// Config is everything the API client needs, parsed by cmd.
+type Config struct {
+	Hosts          Hosts
+	Cookie         string // secret: never logged
+	UserAgent      string
+	Signing        sign.Scheme
+	Timeout        time.Duration // one request
+	Retries        int
+	RetryBackoff   time.Duration
+	RateLimit      float64 // API requests per second, all endpoints
+	RateBurst      int
+	MaxConnections int
+	MaxBody        int64
+	PageSize       int
+	MaxEmptyPages  int
+	MaxPages       int
+	VideoQuality   string // "best", "h264", "smallest"
+	Logger         *slog.Logger
+}
+
+// Defaults for zero Config fields (the values of config.toml).
+const (
+	DefaultUserAgent      = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
+	defaultTimeout        = 15 * time.Second
+	defaultRetryBackoff   = 250 * time.Millisecond
+	defaultMaxConnections = 16
+	defaultMaxBody        = 16 << 20
+	defaultPageSize       = 20
+	defaultMaxEmptyPages  = 3
+	// maxRetryAfter caps a server's Retry-After so one answer cannot park a
+	// request for hours; the ctx deadline usually cuts it shorter.
+	maxRetryAfter = time.Minute
+)
+
+// Client speaks Douyin's web API. It is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	log     *slog.Logger
+	hc      *fasthttp.Client // API, token, short-link and SSO requests
+	limiter *rateLimiter
+	hosts   hostSet // configured hosts, the only ones Resolve and login follow
+	// verifyFp is generated once per process, as F2 does (§1.2.3).
+	verifyFp string
+	tokens   tokens
+	stats    statsCounter
+	// streamClient carries live streams: no body limit, and a stall
+	// timeout per read instead of one deadline for the whole body.
+	streamClient *fasthttp.Client
+	feedIndex    atomic.Int64 // refresh_index of the next home feed call
+
+	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
+	now    func() time.Time
+	jitter func(n int64) int64
+
+	closeOnce sync.Once
+}
+
+// NewClient checks cfg, fills defaults for zero fields and builds a client.
+// No request is made until the first API call: tokens are fetched lazily.
+//
+// Hosts WWW, Live and Webcast are required. An empty MsToken host means
+// "use the false msToken"; an empty TTWID host means no ttwid is fetched;
+// an empty ShortLink host disables short links; an empty SSO host disables
+// login. WebID is accepted but unused: F2 sends no webid (§5.3).
+func NewClient(cfg Config) (*Client, error) {
+	for _, h := range []struct{ name, v string }{{"www", cfg.Hosts.WWW}, {"live", cfg.Hosts.Live}, {"webcast", cfg.Hosts.Webcast}} {
+		if h.v == "" {
+			return nil, fmt.Errorf("fetch: host %s is not configured", h.name)
+		}
+	}
+	for _, h := range []struct{ name, v string }{
+		{"www", cfg.Hosts.WWW}, {"live", cfg.Hosts.Live}, {"webcast", cfg.Hosts.Webcast},
+		{"mstoken", cfg.Hosts.MsToken}, {"ttwid", cfg.Hosts.TTWID}, {"webid", cfg.Hosts.WebID},
+		{"short_link", cfg.Hosts.ShortLink}, {"sso", cfg.Hosts.SSO},
+	} {
+		if h.v == "" {
+			continue
+		}
+		u, err := url.Parse(h.v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("fetch: host %s = %q is not an http(s) base URL", h.name, h.v)
+		}
+	}
+	cfg.Hosts = trimHosts(cfg.Hosts)
+	if strings.ContainsAny(cfg.Cookie, "\r\n") {
+		return nil, fmt.Errorf("fetch: the cookie contains a line break")
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = defaultRetryBackoff
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = defaultMaxConnections
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = defaultMaxBody
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = defaultPageSize
+	}
+	if cfg.MaxEmptyPages <= 0 {
+		cfg.MaxEmptyPages = defaultMaxEmptyPages
+	}
+	if cfg.MaxPages < 0 {
+		cfg.MaxPages = 0
+	}
+	switch cfg.VideoQuality {
+	case "":
+		cfg.VideoQuality = QualityBest
+	case QualityBest, QualityH264, QualitySmallest:
+	default:
+		return nil, fmt.Errorf("fetch: unknown video quality %q (want best, h264 or smallest)", cfg.VideoQuality)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{
+		cfg:     cfg,
+		log:     log,
+		limiter: newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now),
+		hosts:   newHostSet(cfg.Hosts),
+		now:     time.Now,
+		jitter:  func(n int64) int64 { return rand.Int64N(n) },
+		tokens:  newTokens(),
+		stats:   newStatsCounter(),
+	}
+	c.verifyFp = sign.VerifyFp(time.Now().UnixMilli(), rand.IntN)
+	c.hc = &fasthttp.Client{
+		Name:                     "", // the User-Agent is always set per request
+		NoDefaultUserAgentHeader: true,
+		MaxConnsPerHost:          cfg.MaxConnections,
+		// Wait for a free connection instead of failing at once; the
+		// request deadline still bounds the wait.
+		MaxConnWaitTimeout:  cfg.Timeout,
+		MaxResponseBodySize: int(cfg.MaxBody),
+		ReadTimeout:         cfg.Timeout,
+		WriteTimeout:        cfg.Timeout,
+		// Keep path and query byte for byte: the signature covers them.
+		DisablePathNormalizing: true,
+		// fasthttp retries idempotent requests on its own; retries are
+		// ours (counted, backed off, bounded by ctx).
+		MaxIdemponentCallAttempts: 1,
+		// Error messages must not quote buffers (they could hold headers).
+		ConfigureClient: secureErrors,
+		TLSConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	c.streamClient = newStreamClient(cfg)
+	return c, nil
+}
+
+func trimHosts(h Hosts) Hosts {
+	t := func(s string) string { return strings.TrimRight(s, "/") }
+	return Hosts{WWW: t(h.WWW), Live: t(h.Live), Webcast: t(h.Webcast), MsToken: t(h.MsToken), TTWID: t(h.TTWID), WebID: t(h.WebID), ShortLink: t(h.ShortLink), SSO: t(h.SSO)}
+}
+
+// Close releases idle connections. Calls after Close fail.
+func (c *Client) Close() {
+	c.closeOnce.Do(func() {
+		c.hc.CloseIdleConnections()
+		c.streamClient.CloseIdleConnections()
+	})
+}
+
+// Session cookies that only a logged-in browser has (spec §5.5).
+var sessionCookies = []string{"sessionid", "sessionid_ss", "sid_guard"}
+
+// LoggedIn reports whether the configured cookie holds a session cookie
+// (sessionid, sessionid_ss or sid_guard with a value). It does not ask
+// Douyin; an expired session shows up as ErrLoginRequired later.
+func (c *Client) LoggedIn() bool { return hasSession(c.cfg.Cookie) }
+
+func hasSession(cookie string) bool {
+	for _, name := range sessionCookies {
+		if cookieValue(cookie, name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// cookieValue returns the value of name in a "k=v; k=v" cookie string.
+func cookieValue(cookie, name string) string {
+	for part := range strings.SplitSeq(cookie, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && k == name {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// Stats returns a snapshot of the client's counters.
+func (c *Client) Stats() ClientStats { return c.stats.snapshot() }
+
+// ClientStats are counters for .douyinfs/stats.json and metrics.
+type ClientStats struct {
+	Requests map[string]int64 // by endpoint name ("user_posts", ...)
+	Errors   map[string]int64 // by endpoint name
+	Retries  int64
+	Rejected int64 // empty bodies
+}
+
+type statsCounter struct {
+	mu       sync.Mutex
+	requests map[string]int64
+	errors   map[string]int64
+	retries  int64
+	rejected int64
+}
+
+func newStatsCounter() statsCounter {
+	return statsCounter{requests: map[string]int64{}, errors: map[string]int64{}}
+}
+
+func (s *statsCounter) request(ep string) { s.mu.Lock(); s.requests[ep]++; s.mu.Unlock() }
+func (s *statsCounter) error(ep string)   { s.mu.Lock(); s.errors[ep]++; s.mu.Unlock() }
+func (s *statsCounter) retry()            { s.mu.Lock(); s.retries++; s.mu.Unlock() }
+func (s *statsCounter) reject()           { s.mu.Lock(); s.rejected++; s.mu.Unlock() }
+
+func (s *statsCounter) snapshot() ClientStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := ClientStats{Requests: make(map[string]int64, len(s.requests)), Errors: make(map[string]int64, len(s.errors)), Retries: s.retries, Rejected: s.rejected}
+	for k, v := range s.requests {
+		out.Requests[k] = v
+	}
+	for k, v := range s.errors {
+		out.Errors[k] = v
+	}
+	return out
+}
+
+// hostSet is the set of configured hosts (scheme://host[:port]), the only
+// places Resolve and the login flow will send a request to.
+type hostSet map[string]bool
+
+func newHostSet(h Hosts) hostSet {
+	s := hostSet{}
+	for _, b := range []string{h.WWW, h.Live, h.Webcast, h.MsToken, h.TTWID, h.WebID, h.ShortLink, h.SSO} {
+		if u, err := url.Parse(b); err == nil && u.Host != "" {
+			s[u.Scheme+"://"+strings.ToLower(u.Host)] = true
+		}
+	}
+	return s
+}
+
+func (s hostSet) has(u *url.URL) bool {
+	return u != nil && s[u.Scheme+"://"+strings.ToLower(u.Host)]
+}
+
+// secureErrors keeps fasthttp from quoting response buffers in errors.
+func secureErrors(hc *fasthttp.HostClient) error {
+	hc.SecureErrorLogMessage = true
+	return nil
+}

@@ -1,0 +1,245 @@
+package fetch
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// LiveRoomByWebRID fetches a room by its web id (the number in
+// live.douyin.com/<web_rid>, §2.15). A 19-digit id is a room id, not a web
+// rid (F2's rule), so it is looked up with LiveRoomByRoomID instead.
+// An ended room is not an error: it comes back with Status RoomEnded and no
+// stream URLs.
+func (c *Client) LiveRoomByWebRID(ctx context.Context, webRID string) (*Room, error) {
+	if isRoomID(webRID) {
+		return c.LiveRoomByRoomID(ctx, webRID)
+	}
+	ep := &epLiveEnter
+	body, err := c.call(ctx, ep, []param{{"web_rid", escapeValue(webRID)}, {"room_id_str", ""}}, "")
+	if err != nil {
+		return nil, c.failed(ep, err)
+	}
+	r, err := decodeEnter(body, webRID)
+	return r, c.failed(ep, wrapEndpoint(ep, err))
+}
+
+// LiveRoomByRoomID fetches a room by room id (reflow/info, §2.16), sent
+// without the cookie, as F2 means to.
+func (c *Client) LiveRoomByRoomID(ctx context.Context, roomID string) (*Room, error) {
+	ep := &epLiveReflow
+	body, err := c.call(ctx, ep, []param{{"room_id", escapeValue(roomID)}}, "")
+	if err != nil {
+		return nil, c.failed(ep, err)
+	}
+	r, err := decodeReflow(body, roomID)
+	return r, c.failed(ep, wrapEndpoint(ep, err))
+}
+
+// UserLiveStatus asks whether a user (numeric uid, not sec_uid) is live
+// now (§2.17).
+func (c *Client) UserLiveStatus(ctx context.Context, uid string) (LiveStatus, error) {
+	ep := &epUserLiveStatus
+	body, err := c.call(ctx, ep, []param{{"user_ids", escapeValue(uid)}, {"distribution_scenes", "254"}}, "")
+	if err != nil {
+		return LiveStatus{}, c.failed(ep, err)
+	}
+	st, err := decodeLiveStatus(body)
+	return st, c.failed(ep, wrapEndpoint(ep, err))
+}
+
+// isRoomID: room ids are 19 digits; web rids are shorter (§6.2).
+func isRoomID(id string) bool {
+	if len(id) != 19 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// maxStreamRedirects bounds the redirects followed when opening a stream.
+const maxStreamRedirects = 3
+
+// ErrStreamStalled is returned by a live stream's Read when no byte arrived
+// for Config.Timeout.
+var ErrStreamStalled = errors.New("the live stream stalled")
+
+// OpenLiveStream starts one streaming GET of a live FLV URL; reading gives
+// the body as it arrives; Close ends it.
+//
+// ctx bounds only the opening (connect, redirects, response headers); the
+// stream then lives until Close, the server ending it (io.EOF), or a stall:
+// a Read that gets no byte for Config.Timeout fails with ErrStreamStalled.
+// The request carries the User-Agent and Referer but not the cookie, which
+// belongs to Douyin's own hosts, not to the CDN.
+func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (io.ReadCloser, error) {
+	ep := &epLiveStream
+	type result struct {
+		s   *liveStream
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := c.openStream(streamURL)
+		done <- result{s, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil {
+			return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, res.err))
+		}
+		return res.s, nil
+	case <-ctx.Done():
+		// Nobody will read what the opener makes: close it when it comes.
+		go func() {
+			if res := <-done; res.s != nil {
+				res.s.Close()
+			}
+		}()
+		return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, ctx.Err()))
+	}
+}
+
+func (c *Client) openStream(streamURL string) (*liveStream, error) {
+	ep := &epLiveStream
+	target := streamURL
+	for hop := 0; ; hop++ {
+		u, err := url.Parse(target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("not an http(s) stream URL")
+		}
+		// Not pooled: Close may run while a Read is still unwinding.
+		req, resp := &fasthttp.Request{}, &fasthttp.Response{}
+		req.SetRequestURI(target)
+		req.Header.SetMethod(fasthttp.MethodGet)
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+		req.Header.Set("Referer", c.cfg.Hosts.WWW+"/")
+		c.stats.request(ep.name)
+		start := time.Now()
+		if err := c.streamClient.DoTimeout(req, resp, c.cfg.Timeout); err != nil {
+			return nil, streamErr(err, c.cfg.Timeout)
+		}
+		status := resp.StatusCode()
+		c.log.Debug("live stream opened", "host", u.Host, "status", status, "elapsed", time.Since(start).Round(time.Millisecond))
+		if status >= 300 && status < 400 {
+			loc := string(resp.Header.Peek(fasthttp.HeaderLocation))
+			_ = resp.CloseBodyStream()
+			if loc == "" || hop >= maxStreamRedirects {
+				return nil, &HTTPError{Endpoint: ep.name, Status: status}
+			}
+			next, err := u.Parse(loc)
+			if err != nil {
+				return nil, fmt.Errorf("bad redirect from the stream host")
+			}
+			target = next.String()
+			continue
+		}
+		if status != fasthttp.StatusOK {
+			_ = resp.CloseBodyStream()
+			return nil, &HTTPError{Endpoint: ep.name, Status: status}
+		}
+		return &liveStream{resp: resp, body: resp.BodyStream(), stall: c.cfg.Timeout, closed: make(chan struct{})}, nil
+	}
+}
+
+// liveStream is an open FLV body.
+type liveStream struct {
+	resp      *fasthttp.Response
+	body      io.Reader
+	stall     time.Duration
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func (s *liveStream) Read(p []byte) (int, error) {
+	select {
+	case <-s.closed:
+		return 0, io.ErrClosedPipe
+	default:
+	}
+	if s.body == nil {
+		return 0, io.EOF
+	}
+	n, err := s.body.Read(p)
+	if err != nil && err != io.EOF {
+		select {
+		case <-s.closed:
+			return n, io.ErrClosedPipe
+		default:
+		}
+		return n, streamErr(err, s.stall)
+	}
+	return n, err
+}
+
+// Close ends the stream: it drops the connection, which also wakes a Read
+// blocked on it.
+func (s *liveStream) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		_ = s.resp.CloseBodyStream()
+	})
+	return nil
+}
+
+func streamErr(err error, stall time.Duration) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, fasthttp.ErrTimeout) {
+		return fmt.Errorf("%w: no data for %v", ErrStreamStalled, stall)
+	}
+	return err
+}
+
+// newStreamClient builds the client for live streams. fasthttp applies one
+// read deadline to a whole response, which would cut an endless stream; the
+// dialer's connections instead renew their read deadline on every Read, so
+// the timeout means "no progress for this long".
+func newStreamClient(cfg Config) *fasthttp.Client {
+	return &fasthttp.Client{
+		NoDefaultUserAgentHeader:  true,
+		StreamResponseBody:        true,
+		MaxConnsPerHost:           cfg.MaxConnections,
+		MaxConnWaitTimeout:        cfg.Timeout,
+		MaxIdemponentCallAttempts: 1,
+		ConfigureClient:           secureErrors,
+		DisablePathNormalizing:    true,
+		TLSConfig:                 &tls.Config{MinVersion: tls.VersionTLS12},
+		Dial: func(addr string) (net.Conn, error) {
+			conn, err := fasthttp.DialTimeout(addr, cfg.Timeout)
+			if err != nil {
+				return nil, err
+			}
+			return &stallConn{Conn: conn, stall: cfg.Timeout}, nil
+		},
+	}
+}
+
+// stallConn renews its read deadline before every Read and ignores the
+// read deadlines fasthttp sets (those are for whole responses).
+type stallConn struct {
+	net.Conn
+	stall time.Duration
+}
+
+func (c *stallConn) Read(p []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.stall)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *stallConn) SetReadDeadline(time.Time) error { return nil }
+
+func (c *stallConn) SetDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(t) }

@@ -1,0 +1,168 @@
+package fetch
+
+import (
+	"context"
+	"io"
+	"sync"
+)
+
+// Page is one page of a cursor list.
+type Page[T any] struct {
+	Items   []T
+	Cursor  string // cursor that fetches the next page
+	HasMore bool
+}
+
+// PageFunc fetches the page that starts at cursor ("" = first page).
+type PageFunc[T any] func(ctx context.Context, cursor string) (Page[T], error)
+
+// Pager walks a cursor list page by page: one request per page, never
+// more. It stops (Done, then io.EOF) when
+//
+//   - a page says has_more = 0;
+//   - MaxPages pages have been fetched (0 = no cap);
+//   - MaxEmptyPages pages in a row came back empty while still claiming
+//     has_more (a known Douyin quirk, §3.4, which F2 loops on forever);
+//   - the next cursor does not advance (empty, or the one just used), which
+//     would fetch the same page again.
+//
+// Empty pages are not handed out: Next keeps going until it has items or
+// the list ends. An error leaves the pager where it was, so calling Next
+// again retries the same page. A Pager is safe for concurrent use, but its
+// pages are meant for one reader.
+type Pager[T any] struct {
+	fn            PageFunc[T]
+	maxEmptyPages int
+	maxPages      int
+
+	mu       sync.Mutex
+	cursor   string
+	done     bool
+	pages    int
+	emptyRun int
+	lastStop string // why the pager stopped, for logs
+}
+
+// NewPager builds a pager over any page function (tests use it for
+// stand-ins). maxEmptyPages <= 0 means 3; maxPages <= 0 means no cap.
+func NewPager[T any](fn PageFunc[T], maxEmptyPages, maxPages int) *Pager[T] {
+	if maxEmptyPages <= 0 {
+		maxEmptyPages = defaultMaxEmptyPages
+	}
+	if maxPages < 0 {
+		maxPages = 0
+	}
+	return &Pager[T]{fn: fn, maxEmptyPages: maxEmptyPages, maxPages: maxPages}
+}
+
+// Next returns the next page's items; io.EOF once the list is exhausted.
+func (p *Pager[T]) Next(ctx context.Context) ([]T, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !p.done {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		page, err := p.fn(ctx, p.cursor)
+		if err != nil {
+			return nil, err
+		}
+		p.pages++
+		if len(page.Items) == 0 {
+			p.emptyRun++
+		} else {
+			p.emptyRun = 0
+		}
+		switch {
+		case !page.HasMore:
+			p.stop("has_more = 0")
+		case !advances(p.cursor, page.Cursor):
+			p.stop("cursor did not advance")
+		case p.maxPages > 0 && p.pages >= p.maxPages:
+			p.stop("max pages reached")
+			p.cursor = page.Cursor // resumable from here
+		case p.emptyRun >= p.maxEmptyPages:
+			p.stop("too many empty pages in a row")
+			p.cursor = page.Cursor
+		default:
+			p.cursor = page.Cursor
+		}
+		if len(page.Items) > 0 {
+			return page.Items, nil
+		}
+	}
+	return nil, io.EOF
+}
+
+// advances reports whether next is a usable cursor after cur.
+func advances(cur, next string) bool {
+	if next == "" || next == cur {
+		return false
+	}
+	// "" asks for the first page, which Douyin knows as cursor 0.
+	return !(cur == "" && next == "0")
+}
+
+func (p *Pager[T]) stop(why string) { p.done, p.lastStop = true, why }
+
+// Done reports whether the list is exhausted.
+func (p *Pager[T]) Done() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.done
+}
+
+// Cursor is the cursor of the next page to fetch; save it to resume later.
+func (p *Pager[T]) Cursor() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cursor
+}
+
+// ResumeFrom makes the next Next fetch the page at cursor ("" = the top),
+// and forgets that the pager had stopped. The page cap counts afresh.
+func (p *Pager[T]) ResumeFrom(cursor string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cursor, p.done, p.pages, p.emptyRun, p.lastStop = cursor, false, 0, 0, ""
+}
+
+// Refresh walks a list from the top until it meets an item whose id is known,
+// returning the new items (newest first).
+//
+// Pinned posts (Post.IsTop) are listed first whatever their age, so they
+// never mark the boundary: a known pinned post is skipped, an unknown one
+// is returned. The pager is rewound to the top first and left where the
+// walk stopped.
+func Refresh[T any](ctx context.Context, p *Pager[T], id func(T) string, known func(string) bool) ([]T, error) {
+	p.ResumeFrom("")
+	var fresh []T
+	for {
+		items, err := p.Next(ctx)
+		if err == io.EOF {
+			return fresh, nil
+		}
+		if err != nil {
+			return fresh, err
+		}
+		for _, it := range items {
+			if known(id(it)) {
+				if pinned(it) {
+					continue
+				}
+				return fresh, nil
+			}
+			fresh = append(fresh, it)
+		}
+	}
+}
+
+func pinned(it any) bool {
+	switch v := it.(type) {
+	case Post:
+		return v.IsTop
+	case *Post:
+		return v != nil && v.IsTop
+	}
+	return false
+}

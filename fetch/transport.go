@@ -1,0 +1,234 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// httpReq is one HTTP attempt, built afresh for every attempt so that each
+// carries a new signature (a signature must never be reused, §1.4).
+type httpReq struct {
+	method  string
+	url     string
+	headers []header // in order; values may be secret (Cookie): never logged
+	body    []byte
+}
+
+type header struct{ k, v string }
+
+// httpResp is what douyinfs needs of a response, copied out of fasthttp's
+// pooled objects.
+type httpResp struct {
+	status     int
+	body       []byte // decompressed, at most MaxBody
+	location   string
+	retryAfter string
+	cookies    []setCookie
+}
+
+// setCookie is one Set-Cookie: name and value only.
+type setCookie struct{ name, value string }
+
+func (r httpResp) cookie(name string) string {
+	for _, c := range r.cookies {
+		if c.name == name {
+			return c.value
+		}
+	}
+	return ""
+}
+
+// exchange performs one HTTP request. fasthttp has no context, so the
+// request runs in a goroutine that owns the pooled request and response;
+// the caller returns as soon as ctx ends, and the abandoned exchange still
+// ends by its deadline (the earlier of ctx's deadline and Config.Timeout)
+// and cleans up after itself.
+func (c *Client) exchange(ctx context.Context, r httpReq) (httpResp, error) {
+	if err := ctx.Err(); err != nil {
+		return httpResp{}, err
+	}
+	deadline := time.Now().Add(c.cfg.Timeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	type result struct {
+		resp httpResp
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := c.doOnce(r, deadline)
+		done <- result{resp, err}
+	}()
+	select {
+	case res := <-done:
+		return res.resp, res.err
+	case <-ctx.Done():
+		return httpResp{}, ctx.Err()
+	}
+}
+
+func (c *Client) doOnce(r httpReq, deadline time.Time) (httpResp, error) {
+	req := fasthttp.AcquireRequest()
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+
+	req.SetRequestURI(r.url)
+	req.Header.SetMethod(r.method)
+	for _, h := range r.headers {
+		req.Header.Set(h.k, h.v)
+	}
+	if r.body != nil {
+		req.SetBodyRaw(r.body)
+	}
+	if err := c.hc.DoDeadline(req, resp, deadline); err != nil {
+		return httpResp{}, err
+	}
+	out := httpResp{
+		status:     resp.StatusCode(),
+		location:   string(resp.Header.Peek(fasthttp.HeaderLocation)),
+		retryAfter: string(resp.Header.Peek(fasthttp.HeaderRetryAfter)),
+	}
+	for k, v := range resp.Header.Cookies() {
+		var ck fasthttp.Cookie
+		if ck.ParseBytes(v) == nil {
+			out.cookies = append(out.cookies, setCookie{name: string(k), value: string(ck.Value())})
+		}
+	}
+	body, err := resp.BodyUncompressedWithLimit(int(c.cfg.MaxBody))
+	if err != nil {
+		if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+			return httpResp{}, errBodyTooLarge
+		}
+		return httpResp{}, fmt.Errorf("decoding the response body: %w", err)
+	}
+	out.body = bytes.Clone(body)
+	return out, nil
+}
+
+var errBodyTooLarge = errors.New("the response body is larger than max_body")
+
+// transient reports whether a transport error is worth retrying: timeouts,
+// resets, refused or dropped connections. A body over MaxBody, a TLS
+// certificate problem or the caller's own cancellation are final.
+func transient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, errBodyTooLarge) || errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		return false
+	}
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return false
+	}
+	return true
+}
+
+// retryableStatus: 5xx, and 429/444 (rate limited or blocked, §10.1).
+func retryableStatus(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests || status == 444
+}
+
+// send performs one logical request: rate limit, attempt, and retries with
+// exponential backoff and jitter on transport errors, 5xx, 429 and 444
+// (honouring Retry-After), at most Config.Retries times and never past
+// ctx's deadline. Any other response is returned for the caller to judge.
+// build makes each attempt's request.
+func (c *Client) send(ctx context.Context, ep *endpoint, build func() (httpReq, error)) (httpResp, error) {
+	for attempt := 0; ; attempt++ {
+		if err := c.limiter.wait(ctx); err != nil {
+			return httpResp{}, err
+		}
+		r, err := build()
+		if err != nil {
+			return httpResp{}, err
+		}
+		start := time.Now()
+		c.stats.request(ep.name)
+		resp, err := c.exchange(ctx, r)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return httpResp{}, ctxErr
+			}
+			c.log.Debug("douyin request failed", "endpoint", ep.name, "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond), "err", err)
+			if !transient(err) || attempt >= c.cfg.Retries {
+				return httpResp{}, err
+			}
+			if berr := c.backoff(ctx, ep, attempt, 0, err.Error()); berr != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return httpResp{}, ctxErr
+				}
+				return httpResp{}, err // no time left to retry: the real cause
+			}
+			continue
+		}
+		c.log.Debug("douyin request", "endpoint", ep.name, "method", r.method, "path", ep.path, "status", resp.status, "bytes", len(resp.body), "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond))
+		if !retryableStatus(resp.status) || attempt >= c.cfg.Retries {
+			return resp, nil
+		}
+		if berr := c.backoff(ctx, ep, attempt, parseRetryAfter(resp.retryAfter, time.Now()), "HTTP "+strconv.Itoa(resp.status)); berr != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return httpResp{}, ctxErr
+			}
+			return resp, nil // no time left to retry: report the status we have
+		}
+	}
+}
+
+// backoff sleeps before retry number attempt+1: RetryBackoff doubled per
+// attempt, with jitter over its upper half, and at least retryAfter. It
+// fails at once when the sleep would outlast ctx's deadline.
+func (c *Client) backoff(ctx context.Context, ep *endpoint, attempt int, retryAfter time.Duration, reason string) error {
+	d := c.cfg.RetryBackoff << min(attempt, 16)
+	if d <= 0 || d > maxRetryAfter {
+		d = maxRetryAfter
+	}
+	d = d/2 + time.Duration(c.jitter(int64(d/2)+1))
+	if retryAfter > d {
+		d = min(retryAfter, maxRetryAfter)
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return fmt.Errorf("no time left to retry: %w", context.DeadlineExceeded)
+	}
+	c.stats.retry()
+	c.log.Info("retrying douyin request", "endpoint", ep.name, "attempt", attempt+2, "after", d.Round(time.Millisecond), "reason", reason)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when
+// absent or unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), maxRetryAfter)
+	}
+	return 0
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+)
+
+const redacted = "[redacted]"
+
+// newLogger logs to w in the chosen format. Attributes named like a cookie
+// are redacted whatever their value, and the known secrets (the configured
+// cookie) are cut out of every other string, so a secret that reaches a log
+// line through an error message or a URL is still never written.
+func newLogger(w io.Writer, level slog.Level, format string, secrets ...string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactor(secrets)}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// redactor returns the slog ReplaceAttr function that hides secrets.
+func redactor(secrets []string) func(groups []string, a slog.Attr) slog.Attr {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	scrub := func(s string) (string, bool) {
+		changed := false
+		for _, secret := range nonEmpty {
+			if strings.Contains(s, secret) {
+				s, changed = strings.ReplaceAll(s, secret, redacted), true
+			}
+		}
+		return s, changed
+	}
+	return func(_ []string, a slog.Attr) slog.Attr {
+		if isSecretKey(a.Key) {
+			return slog.String(a.Key, redacted)
+		}
+		switch a.Value.Kind() {
+		case slog.KindString:
+			if s, changed := scrub(a.Value.String()); changed {
+				return slog.String(a.Key, s)
+			}
+		case slog.KindAny:
+			// Errors, URLs, headers and other values are printed through
+			// their String/Error methods; check that text too.
+			if len(nonEmpty) > 0 {
+				if s, changed := scrub(a.Value.String()); changed {
+					return slog.String(a.Key, s)
+				}
+			}
+		}
+		return a
+	}
+}
+
+// isSecretKey is true for attribute names that carry a cookie: "cookie",
+// "Cookie", "set-cookie", "cookies". "cookie_file" (a path) is not secret.
+func isSecretKey(key string) bool {
+	switch strings.ToLower(key) {
+	case "cookie", "cookies", "set-cookie", "set_cookie":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,404 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch"
+	dfs "github.com/douyinfs/douyinfs/fs"
+)
+
+const mountAbout = `Mount Douyin at MOUNTPOINT and serve it in the foreground until SIGINT or
+SIGTERM, which unmount (lazily when files are still open) and exit 0.
+SIGHUP drops the cached listings and metadata. Flags override the config file.`
+
+// mountArgs are the flags of "douyinfs mount" and of the mount.fuse3 form.
+type mountArgs struct {
+	*cmdFlags
+	metricsAddr string
+	logFile     string
+	fsName      string
+}
+
+func newMountArgs(name, usage string) *mountArgs {
+	f := newCmdFlags(name, usage, mountAbout)
+	f.addConfig("cookie-file", "signing", "cache-budget", "block-size", "prefetch-max", "video-quality",
+		"listing-ttl", "timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "debug",
+		"log-level", "log-format")
+	m := &mountArgs{cmdFlags: f}
+	f.set.StringVar(&m.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`ADDR`/metrics; loopback only, like 127.0.0.1:9101 (default off)")
+	f.set.StringVar(&m.logFile, "log-file", "", "append log lines to `FILE` instead of stderr")
+	f.set.Var(mountOptions{set: f.set, fsName: &m.fsName}, "o",
+		"mount `OPTIONS`, comma-separated: ro, allow_other, uid=N, gid=N, umask=M, config=FILE, fsname=NAME, "+
+			"or any flag above as name=value (metrics_addr=..., log_file=...); "+
+			"fstab options (defaults, nofail, _netdev, noauto, user, x-systemd.*) and generic mount flags are ignored; rw is refused")
+	return m
+}
+
+// mountCmd is "douyinfs mount": foreground, for a terminal or systemd.
+func (c *cli) mountCmd(args []string) int {
+	m := newMountArgs("mount", "douyinfs mount [flags] MOUNTPOINT")
+	pos, done, status := c.parse(m.cmdFlags, args)
+	if done {
+		return status
+	}
+	if len(pos) != 1 {
+		return c.usageError(m.cmdFlags, "give exactly one MOUNTPOINT")
+	}
+	if m.fsName == "" {
+		m.fsName = "douyinfs"
+	}
+	if err := c.serve(m, pos[0], nil); err != nil {
+		return c.fail(err)
+	}
+	return 0
+}
+
+// readyFDEnv names the descriptor on which a background mount process
+// reports to its parent: "ok" once mounted, else the error.
+const readyFDEnv = "DOUYINFS_READY_FD"
+
+// helperCmd is the form mount.fuse3 runs for an fstab line of type
+// fuse.douyinfs: "douyinfs SOURCE MOUNTPOINT -o OPTIONS". mount(8) waits for
+// it, so it mounts in a background copy of itself and returns once the
+// mount is up (or with that copy's error).
+func (c *cli) helperCmd(args []string) int {
+	m := newMountArgs("douyinfs", "douyinfs SOURCE MOUNTPOINT [-o OPTIONS] [flags]")
+	pos, done, status := c.parse(m.cmdFlags, args)
+	if done {
+		return status
+	}
+	if len(pos) != 2 {
+		return c.usageError(m.cmdFlags, fmt.Sprintf("unknown command %q (want mount, login, resolve, version, or SOURCE MOUNTPOINT -o OPTIONS)", args[0]))
+	}
+	if m.fsName == "" {
+		m.fsName = pos[0] // the fstab source shows in /proc/mounts, as with any file system
+	}
+	if fd := c.getenv(readyFDEnv); fd != "" {
+		return c.backgroundChild(m, pos[1], fd)
+	}
+	if err := c.daemonize(args); err != nil {
+		return c.fail(err)
+	}
+	return 0
+}
+
+// daemonize starts this program again in its own session with the same
+// arguments and waits until it reports the mount up or failed.
+func (c *cli) daemonize(args []string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find own executable to start the background mount: %w", err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("cannot start the background mount: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), readyFDEnv+"=3")
+	cmd.ExtraFiles = []*os.File{w} // fd 3 in the child
+	// Its own session: the terminal's hangup or Ctrl-C must not reach the
+	// daemon. Stdin, stdout and stderr are /dev/null (use -o log_file=).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return fmt.Errorf("cannot start the background mount: %w", err)
+	}
+	w.Close() // only the child holds the write end now: EOF means it is gone
+
+	// fs.Mount is bounded by its own timeouts; this only keeps a broken
+	// child from hanging mount(8) (and a boot) forever.
+	r.SetReadDeadline(time.Now().Add(2 * time.Minute))
+	msg, readErr := io.ReadAll(io.LimitReader(r, 4096))
+	report := strings.TrimSpace(string(msg))
+	if report == "ok" {
+		return cmd.Process.Release()
+	}
+	if readErr != nil {
+		cmd.Process.Kill()
+	}
+	waitErr := cmd.Wait()
+	if report != "" {
+		return errors.New(report)
+	}
+	if readErr != nil {
+		return fmt.Errorf("the background mount did not report within 2 minutes: %w", readErr)
+	}
+	return fmt.Errorf("the background mount exited before mounting (%v)", waitErr)
+}
+
+// backgroundChild is the daemonized copy: it mounts and serves, reporting
+// to the parent through the inherited descriptor.
+func (c *cli) backgroundChild(m *mountArgs, mountpoint, fdText string) int {
+	fd, err := strconv.Atoi(fdText)
+	if err != nil || fd < 3 {
+		return c.fail(fmt.Errorf("bad %s=%q", readyFDEnv, fdText))
+	}
+	// Not inherited by anything we run (fusermount3 may stay behind as a
+	// watcher): the parent must see EOF when we are done reporting.
+	syscall.CloseOnExec(fd)
+	ready := os.NewFile(uintptr(fd), "ready")
+	defer ready.Close()
+	err = c.serve(m, mountpoint, func() {
+		io.WriteString(ready, "ok\n")
+		ready.Close()
+	})
+	if err != nil {
+		// Before the mount: the parent prints it. After: nobody reads the
+		// pipe any more; the log has it.
+		io.WriteString(ready, oneLine(err.Error())+"\n")
+		return c.fail(err)
+	}
+	return 0
+}
+
+// serve mounts, calls mounted (if not nil) once the kernel serves the tree,
+// and returns when the tree is unmounted: by a signal or from outside.
+func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) (err error) {
+	// Signals are caught from the start: a SIGTERM during start-up must
+	// still end in a clean unmount, not a dead mount point.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	s, err := m.load(c.getenv)
+	if err != nil {
+		return err
+	}
+	s.FS.FSName = m.fsName
+	mnt, err := checkMountpoint(mountpoint)
+	if err != nil {
+		return err
+	}
+	if err := s.readCookie(); err != nil {
+		return err
+	}
+	logOut := c.stderr
+	if m.logFile != "" {
+		f, err := os.OpenFile(m.logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("cannot open log file: %w", err)
+		}
+		defer f.Close()
+		logOut = f
+	}
+	logger := newLogger(logOut, s.LogLevel, s.LogFormat, s.API.Cookie)
+	var metrics *metricsServer
+	if m.metricsAddr != "" {
+		// Listen before mounting so a taken port fails the start, not later.
+		if metrics, err = listenMetrics(m.metricsAddr, logger); err != nil {
+			return err
+		}
+		defer metrics.Close()
+	}
+
+	s.API.Logger = logger.With("part", "fetch")
+	s.Reader.Logger = logger.With("part", "media")
+	client, err := fetch.NewClient(s.API)
+	if err != nil {
+		return fmt.Errorf("cannot start the Douyin client: %w", err)
+	}
+	defer client.Close()
+	blocks, err := cache.NewBlocks(s.Blocks)
+	if err != nil {
+		return fmt.Errorf("cannot set up the block cache: %w", err)
+	}
+	defer blocks.Close()
+	media := fetch.NewMediaReader(s.Reader, blocks)
+	defer media.Close()
+
+	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: media, Blocks: blocks, Logger: logger.With("part", "fs")})
+	if err != nil {
+		return fmt.Errorf("cannot mount %s: %w", mnt, err)
+	}
+	logger.Info("mounted", "mountpoint", mnt, "users", len(s.FS.Users), "logged_in", s.API.Cookie != "")
+	if metrics != nil {
+		metrics.serve(statsSource{api: client, media: media, blocks: blocks, fs: srv})
+	}
+	if mounted != nil {
+		mounted()
+	}
+
+	unmounted := make(chan struct{})
+	go func() {
+		srv.Wait()
+		close(unmounted)
+	}()
+	for {
+		select {
+		case <-unmounted:
+			logger.Info("unmounted from outside", "mountpoint", mnt)
+			return nil
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				srv.DropCaches()
+				logger.Info("dropped cached listings and metadata", "signal", "SIGHUP")
+				continue
+			}
+			logger.Info("unmounting", "mountpoint", mnt, "signal", sig.String())
+			return unmount(srv, mnt, unmounted, sigs, logger)
+		}
+	}
+}
+
+// unmountGrace bounds how long a clean unmount may take before the mount
+// point is detached lazily.
+const unmountGrace = 5 * time.Second
+
+// unmount unmounts cleanly if it can; with files still open it detaches the
+// mount point lazily, so that the process can exit 0 and the mount point is
+// gone for everybody (open files then fail, as after any lazy unmount).
+func unmount(srv *dfs.Server, mnt string, unmounted <-chan struct{}, sigs <-chan os.Signal, logger *slog.Logger) error {
+	result := make(chan error, 1)
+	go func() { result <- srv.Unmount() }()
+	timer := time.NewTimer(unmountGrace)
+	defer timer.Stop()
+	select {
+	case err := <-result:
+		if err == nil {
+			select {
+			case <-unmounted:
+			case <-timer.C:
+			}
+			logger.Info("unmounted", "mountpoint", mnt)
+			return nil
+		}
+		logger.Warn("mount point busy, detaching it lazily", "mountpoint", mnt, "err", err)
+	case <-timer.C:
+		logger.Warn("unmount is slow, detaching the mount point lazily", "mountpoint", mnt)
+	case sig := <-sigs:
+		logger.Warn("second signal, detaching the mount point lazily", "signal", sig.String())
+	}
+	if _, mounted, _ := mountedAt(mnt); !mounted {
+		return nil
+	}
+	if err := detach(mnt); err != nil {
+		return fmt.Errorf("cannot unmount %s: %v (try fusermount3 -u -z %s)", mnt, err, mnt)
+	}
+	logger.Info("detached", "mountpoint", mnt)
+	return nil
+}
+
+// detach is a lazy unmount (umount -l): directly as root, else through the
+// setuid fusermount3 helper.
+func detach(mnt string) error {
+	if os.Geteuid() == 0 {
+		return syscall.Unmount(mnt, syscall.MNT_DETACH)
+	}
+	for _, bin := range []string{"fusermount3", "fusermount"} {
+		path, err := exec.LookPath(bin)
+		if err != nil {
+			continue
+		}
+		out, err := exec.Command(path, "-u", "-z", mnt).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s: %s", bin, oneLine(string(out)))
+		}
+		return nil
+	}
+	return errors.New("fusermount3 not found")
+}
+
+// checkMountpoint returns the absolute, symlink-free path of dir if a mount
+// can go there, else an error that says what is wrong and what to do.
+func checkMountpoint(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("mount point %s: %w", dir, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("mount point %s does not exist (create it with mkdir -p %s)", abs, abs)
+	case errors.Is(err, syscall.ENOTCONN):
+		return "", fmt.Errorf("mount point %s is a dead FUSE mount (transport endpoint is not connected): run fusermount3 -u %s", abs, abs)
+	case err != nil:
+		return "", fmt.Errorf("mount point: %w", err)
+	case !fi.IsDir():
+		return "", fmt.Errorf("mount point %s is not a directory", abs)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fmt.Errorf("mount point: %w", err)
+	}
+	fsType, mounted, err := mountedAt(real)
+	if err != nil {
+		return "", err
+	}
+	if mounted {
+		return "", fmt.Errorf("mount point %s is busy: a %s file system is already mounted there (unmount it first: fusermount3 -u %s)", real, fsType, real)
+	}
+	return real, nil
+}
+
+// mountedAt reports whether something is mounted exactly at dir, and its
+// file system type, from /proc/self/mountinfo.
+func mountedAt(dir string) (fsType string, mounted bool, err error) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return "", false, fmt.Errorf("cannot list mounts: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		// id parent major:minor root MOUNTPOINT options [optional...] - TYPE source superoptions
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 5 || unescapeMountinfo(fields[4]) != dir {
+			continue
+		}
+		fsType = "?"
+		for i, f := range fields {
+			if f == "-" && i+1 < len(fields) {
+				fsType = fields[i+1]
+				break
+			}
+		}
+		mounted = true // keep going: the last mount on a point is the visible one
+	}
+	if err := sc.Err(); err != nil {
+		return "", false, fmt.Errorf("cannot list mounts: %w", err)
+	}
+	return fsType, mounted, nil
+}
+
+// unescapeMountinfo undoes the octal escapes (\040 for space...) the kernel
+// writes in mountinfo paths.
+func unescapeMountinfo(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// contextFor returns a context cancelled by SIGINT or SIGTERM, for the
+// subcommands that do network I/O in the foreground.
+func contextFor() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+}

@@ -1,0 +1,210 @@
+// Command report turns the raw results of tests/scripts/bench.sh into a
+// Markdown table: per row and tool the median of the runs and their spread
+// (min–max), and for douyinfs how it compares with the best other tool.
+//
+//	report RESULTS
+//
+// RESULTS holds tab-separated lines:
+//
+//	T  tool-id  label                         a column, in order
+//	D  row-id   title  unit  hi|lo|-  digits  a row, in order (hi: higher is better)
+//	R  row-id   tool-id  value                one run's figure ("ERR" if it failed)
+//	N  text                                   a note printed under the table
+//
+// Rows without figures are left out; tools without figures in a row show "—".
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+type rowDef struct {
+	id, title, unit, better string
+	digits                  int
+}
+
+type cell struct {
+	vals   []float64
+	failed int
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: report RESULTS")
+		os.Exit(2)
+	}
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	defer f.Close()
+
+	var tools, toolLabels []string
+	var rows []rowDef
+	var notes []string
+	cells := map[[2]string]*cell{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		p := strings.Split(sc.Text(), "\t")
+		switch {
+		case p[0] == "T" && len(p) >= 3:
+			tools = append(tools, p[1])
+			toolLabels = append(toolLabels, p[2])
+		case p[0] == "D" && len(p) >= 6:
+			d, _ := strconv.Atoi(p[5])
+			rows = append(rows, rowDef{p[1], p[2], p[3], p[4], d})
+		case p[0] == "R" && len(p) >= 4:
+			k := [2]string{p[1], p[2]}
+			c := cells[k]
+			if c == nil {
+				c = &cell{}
+				cells[k] = c
+			}
+			v, err := strconv.ParseFloat(strings.TrimSpace(p[3]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				c.failed++
+			} else {
+				c.vals = append(c.vals, v)
+			}
+		case p[0] == "N" && len(p) >= 2:
+			notes = append(notes, strings.Join(p[1:], " "))
+		}
+	}
+
+	var b strings.Builder
+	b.WriteString("| Measure | unit |")
+	for _, l := range toolLabels {
+		b.WriteString(" " + l + " |")
+	}
+	b.WriteString(" douyinfs vs best other |\n|---|---|")
+	for range tools {
+		b.WriteString("---:|")
+	}
+	b.WriteString("---|\n")
+	for _, r := range rows {
+		any := false
+		for _, t := range tools {
+			if cells[[2]string{r.id, t}] != nil {
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		unit := r.unit
+		switch r.better {
+		case "hi":
+			unit += " ↑"
+		case "lo":
+			unit += " ↓"
+		}
+		fmt.Fprintf(&b, "| %s | %s |", r.title, unit)
+		for _, t := range tools {
+			b.WriteString(" " + format(cells[[2]string{r.id, t}], r.digits) + " |")
+		}
+		b.WriteString(" " + compare(r, tools, toolLabels, cells) + " |\n")
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			b.WriteString("- " + n + "\n")
+		}
+	}
+	fmt.Print(b.String())
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func num(v float64, digits int) string {
+	return strconv.FormatFloat(v, 'f', digits, 64)
+}
+
+func format(c *cell, digits int) string {
+	if c == nil {
+		return "—"
+	}
+	if len(c.vals) == 0 {
+		return "failed"
+	}
+	lo, hi := slices.Min(c.vals), slices.Max(c.vals)
+	s := num(median(c.vals), digits)
+	if len(c.vals) > 1 && num(lo, digits) != num(hi, digits) {
+		s += " (" + num(lo, digits) + "–" + num(hi, digits) + ")"
+	}
+	if c.failed > 0 {
+		s += fmt.Sprintf(" [%d failed]", c.failed)
+	}
+	return s
+}
+
+// compare says how douyinfs's median compares with the best other tool's.
+func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string {
+	if r.better != "hi" && r.better != "lo" {
+		return "—"
+	}
+	d := cells[[2]string{r.id, "douyinfs"}]
+	if d == nil || len(d.vals) == 0 {
+		return "—"
+	}
+	dv := median(d.vals)
+	best, bestLabel := math.NaN(), ""
+	for i, t := range tools {
+		if t == "douyinfs" {
+			continue
+		}
+		c := cells[[2]string{r.id, t}]
+		if c == nil || len(c.vals) == 0 {
+			continue
+		}
+		v := median(c.vals)
+		if math.IsNaN(best) || (r.better == "hi" && v > best) || (r.better == "lo" && v < best) {
+			best, bestLabel = v, labels[i]
+		}
+	}
+	if math.IsNaN(best) {
+		return "— (no other tool)"
+	}
+	// factor > 1: douyinfs is better by that factor.
+	var factor float64
+	switch {
+	case dv == best:
+		factor = 1
+	case r.better == "hi" && best == 0, r.better == "lo" && dv == 0:
+		factor = math.Inf(1)
+	case r.better == "hi" && dv == 0, r.better == "lo" && best == 0:
+		factor = 0
+	case r.better == "hi":
+		factor = dv / best
+	default:
+		factor = best / dv
+	}
+	var verdict string
+	switch {
+	case math.IsInf(factor, 1):
+		verdict = "better (other is 0)"
+	case factor == 0:
+		verdict = "worse (douyinfs is 0)"
+	case factor >= 0.97 && factor <= 1.03:
+		verdict = "≈ same"
+	case factor > 1:
+		verdict = fmt.Sprintf("%.2f× better", factor)
+	default:
+		verdict = fmt.Sprintf("%.2f× worse", 1/factor)
+	}
+	return fmt.Sprintf("%s than %s", verdict, bestLabel)
+}

@@ -1,0 +1,45 @@
+package fs
+
+import (
+	"bytes"
+	"syscall"
+	"testing"
+
+	"github.com/douyinfs/douyinfs/fetch"
+)
+
+func TestXattrs(t *testing.T) {
+	p := &fetch.Post{ID: "7300000000000000001", Desc: "hi", Author: fetch.User{Nickname: "alice"}, ShareURL: "https://example.invalid/v"}
+	xs := postXattrs(p)
+
+	n, errno := listxattr(xs, nil)
+	if errno != syscall.ERANGE {
+		t.Fatalf("listxattr with no buffer: errno %v, want ERANGE with the size", errno)
+	}
+	buf := make([]byte, n)
+	if _, errno := listxattr(xs, buf); errno != 0 {
+		t.Fatal(errno)
+	}
+	want := "user.douyin.id\x00user.douyin.desc\x00user.douyin.author\x00user.douyin.url\x00"
+	if string(buf) != want {
+		t.Fatalf("listxattr = %q, want %q", buf, want)
+	}
+
+	for name, value := range map[string]string{xattrID: p.ID, xattrDesc: "hi", xattrAuthor: "alice", xattrURL: p.ShareURL} {
+		size, errno := getxattr(xs, name, nil)
+		if errno != syscall.ERANGE || int(size) != len(value) {
+			t.Errorf("getxattr(%s) size probe = %d, %v", name, size, errno)
+		}
+		b := make([]byte, 64)
+		got, errno := getxattr(xs, name, b)
+		if errno != 0 || !bytes.Equal(b[:got], []byte(value)) {
+			t.Errorf("getxattr(%s) = %q, %v", name, b[:got], errno)
+		}
+	}
+	if _, errno := getxattr(xs, "user.other", make([]byte, 10)); errno != syscall.ENODATA {
+		t.Errorf("missing attribute: errno %v, want ENODATA", errno)
+	}
+	if xs := postXattrs(nil); len(xs) != 0 {
+		t.Errorf("a non-post entry has attributes %v", xs)
+	}
+}

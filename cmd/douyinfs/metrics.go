@@ -127,14 +127,15 @@ func escapeLabel(s string) string {
 func writeMetrics(w io.Writer, src statsSource) {
 	p := promWriter{w}
 	api := src.api.Stats()
-	var requests []sample
+	// The client counts HTTP requests sent (retries included) and calls
+	// that failed for good; both by endpoint, as stats.json shows them.
+	var requests, failures []sample
 	for _, ep := range sortedKeys(api.Requests, api.Errors) {
-		failed := api.Errors[ep]
-		requests = append(requests,
-			sample{labels: []string{"endpoint", ep, "result", "ok"}, value: max(api.Requests[ep]-failed, 0)},
-			sample{labels: []string{"endpoint", ep, "result", "error"}, value: failed})
+		requests = append(requests, sample{labels: []string{"endpoint", ep}, value: api.Requests[ep]})
+		failures = append(failures, sample{labels: []string{"endpoint", ep}, value: api.Errors[ep]})
 	}
-	p.family("douyinfs_api_requests_total", "counter", "Douyin API requests by endpoint and result.", requests...)
+	p.family("douyinfs_api_requests_total", "counter", "Douyin API requests sent, retries included, by endpoint.", requests...)
+	p.family("douyinfs_api_errors_total", "counter", "Douyin API calls that failed after their retries, by endpoint.", failures...)
 	p.single("douyinfs_api_retries_total", "counter", "API requests retried after a transient failure.", api.Retries)
 	p.single("douyinfs_api_rejected_total", "counter", "API responses that came back empty (signature or cookie refused).", api.Rejected)
 

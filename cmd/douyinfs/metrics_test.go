@@ -41,10 +41,11 @@ func TestWriteMetrics(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"# TYPE douyinfs_api_requests_total counter\n",
-		`douyinfs_api_requests_total{endpoint="post_detail",result="ok"} 3` + "\n",
-		`douyinfs_api_requests_total{endpoint="user_posts",result="ok"} 8` + "\n",
-		`douyinfs_api_requests_total{endpoint="user_posts",result="error"} 2` + "\n",
-		`douyinfs_api_requests_total{endpoint="user_profile",result="error"} 1` + "\n",
+		`douyinfs_api_requests_total{endpoint="post_detail"} 3` + "\n",
+		`douyinfs_api_requests_total{endpoint="user_posts"} 10` + "\n",
+		`douyinfs_api_requests_total{endpoint="user_profile"} 0` + "\n",
+		`douyinfs_api_errors_total{endpoint="user_posts"} 2` + "\n",
+		`douyinfs_api_errors_total{endpoint="user_profile"} 1` + "\n",
 		"douyinfs_api_retries_total 4\n",
 		"douyinfs_api_rejected_total 1\n",
 		"douyinfs_media_bytes_total 1048576\n",

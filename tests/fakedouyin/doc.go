@@ -1,0 +1,59 @@
+// Package fakedouyin is a local stand-in for Douyin: one HTTP server on
+// 127.0.0.1 that answers every host douyinfs talks to (www, live, webcast,
+// the token hosts, the short-link host and the SSO host) the way
+// shared/spec/douyin-web-api.md describes the real service, so that no test
+// or benchmark ever touches the internet.
+//
+// The server owns a deterministic World (users, posts, likes, mixes,
+// favourites, collect folders, live rooms) built from Options.Seed and the
+// size knobs. It is strict where the real service is strict:
+//
+//   - API requests must carry the spec's base parameters (§1.2) and a
+//     signature that verifies against the request's User-Agent (X-Bogus or
+//     a_bogus, fresh within Options.SignatureWindow; an a_bogus value is
+//     accepted once). A request that fails answers HTTP 200 with an empty
+//     body, as the real service does. So do the mix list and the live
+//     "enter" endpoint without a ttwid cookie this server issued (or the
+//     login cookie, which carries one).
+//   - A missing or malformed endpoint parameter answers
+//     {"status_code": 5, "status_msg": "参数不合法"}.
+//   - Login-only endpoints (favourites, collect folders, folder videos)
+//     answer a guest with {"status_code": 8, "status_msg": "用户未登录"},
+//     the code F2 documents for an expired login.
+//   - Media URLs are signed, expire after Options.URLTTL (403 afterwards),
+//     and serve byte ranges (206, 416, HEAD). A fresh list or detail gives
+//     fresh URLs.
+//
+// URL layout (every path lives on the one server):
+//
+//	/aweme/v1/web/...                    www API (profile, posts, likes, mixes,
+//	                                     detail, favourites, folders, tab feed)
+//	/aweme/v1/play/?video_id=...         www-style play URL: 302 to the CDN
+//	/webcast/room/web/enter/             live room by web id (live host)
+//	/webcast/distribution/check_user_live_status/
+//	/webcast/room/reflow/info/           live room by room id (webcast host)
+//	/web/r/token                         msToken registration (POST)
+//	/ttwid/union/register/               ttwid registration (POST)
+//	/webid                               webid registration (POST)
+//	/get_qrcode/, /check_qrconnect/      QR login (sso host); redirect hops at
+//	/passport/sso/login/callback/, /passport/sso/login/finish/, /
+//	/v/<code>/                           share short links: 302 to the long URL
+//	/cdn/<mirror>/<media id>.<ext>?x-expires=..&x-signature=..
+//	/live/stream-<id>_<quality>.flv      endless FLV of a living room
+//	/live/stream-<id>_<quality>/index.m3u8 and /<n>.ts   live HLS
+//	/files/                              plain HTML index of every media file
+//	/_fake/stats (GET), /_fake/reset (POST)   counters
+//
+// QR login test hook: every poll of /check_qrconnect/ advances the token's
+// status by one step ("1" waiting → "2" scanned → "3" confirmed), after
+// Options.QRPollsPerStep polls per step (default 1). A token that has not
+// reached "3" within Options.QRLifetime answers "5" (expired).
+//
+// World helpers name the special posts: RealVideoPost (an embedded H.264+AAC
+// MP4 with faststart), MoovAtEndPost (the same with the moov atom at the end),
+// RealImagePost (two embedded JPEGs and an embedded MP3), BigVideoPost (the
+// Options.BigVideoSize video) and DeletedPost. Every other media file is
+// generated: its bytes are Content(id, off, p), a small valid header (MP4,
+// JPEG, MP3 or WebP) followed by deterministic pseudo-random bytes, so a
+// file of any size (2 GiB) is served without being stored.
+package fakedouyin

@@ -1,0 +1,111 @@
+package fakedouyin
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// Options shape the world (fixed at Start) and the server's behaviour
+// (changeable at run time with Server.SetOptions).
+type Options struct {
+	// Addr is the listen address; it must be a loopback address.
+	// Default "127.0.0.1:0" (a random port).
+	Addr string
+
+	// World shape. Changing these with SetOptions has no effect.
+	Seed         int64
+	Users        int   // default 3
+	PostsPerUser int   // default 30
+	BigVideoSize int64 // 0 = none; adds one video of that size as the newest post of the first user
+
+	// Timing.
+	APILatency    time.Duration // added before every API answer
+	CDNTTFB       time.Duration // added before the first byte of media, play hops and live streams
+	ConnBandwidth int64         // bytes/s per response body on media and live, 0 = unlimited
+
+	// Faults, as fractions 0..1. 5xx, 429, reset and stall are drawn once
+	// per request in that order (their sum should stay <= 1); malformed
+	// JSON is drawn separately for API answers that are otherwise fine.
+	Fault5xx      float64
+	Fault429      float64
+	FaultReset    float64
+	FaultStall    float64
+	MalformedRate float64
+
+	URLTTL         time.Duration // media URL lifetime, default 1h
+	EmptyPageQuirk bool          // posts/likes lists insert empty pages with has_more=1
+	DeadMirror     bool          // the first url_list mirror of every media answers 503 or resets
+	PlayHop        bool          // one mirror of every video is a /aweme/v1/play/ URL that answers 302 (on in NewDefault)
+
+	// GuestFirstPageOnly makes user posts stop after the first page for a
+	// request without the login cookie (reported for the real service in
+	// 2026, F2 issue #435).
+	GuestFirstPageOnly bool
+	// StrictMsToken accepts only msTokens this server issued at /web/r/token;
+	// otherwise any 164- or 184-character token of the right alphabet passes.
+	StrictMsToken bool
+	// SignatureWindow is how far a signature's timestamp may be from the
+	// server clock. Default 10m.
+	SignatureWindow time.Duration
+	// QRLifetime is how long a login QR code may take to be confirmed
+	// before check_qrconnect answers "5". Default 2m.
+	QRLifetime time.Duration
+	// QRPollsPerStep is the number of check_qrconnect polls per status
+	// step. Default 1.
+	QRPollsPerStep int
+
+	// Log receives one line per request at debug level; nil discards.
+	Log *slog.Logger
+}
+
+// NewDefault returns the options a plain demo uses: the defaults below plus
+// PlayHop on.
+func NewDefault() Options {
+	o := Options{PlayHop: true}
+	o.fill()
+	return o
+}
+
+// fill replaces zero values with defaults.
+func (o *Options) fill() {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.Users <= 0 {
+		o.Users = 3
+	}
+	if o.PostsPerUser <= 0 {
+		o.PostsPerUser = 30
+	}
+	if o.URLTTL <= 0 {
+		o.URLTTL = time.Hour
+	}
+	if o.SignatureWindow <= 0 {
+		o.SignatureWindow = 10 * time.Minute
+	}
+	if o.QRLifetime <= 0 {
+		o.QRLifetime = 2 * time.Minute
+	}
+	if o.QRPollsPerStep <= 0 {
+		o.QRPollsPerStep = 1
+	}
+}
+
+// checkLoopback refuses any listen address that is not on a loopback
+// interface: the fake must never be reachable from elsewhere.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("fakedouyin: listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("fakedouyin: listen address %q is not a loopback address", addr)
+	}
+	return nil
+}

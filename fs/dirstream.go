@@ -33,19 +33,38 @@ type dirSource interface {
 // dirHandle is an open directory. Each READDIR(PLUS) pulls entries one by
 // one, so a list directory fetches its next page only when the kernel asks
 // for entries past what is known: `ls | head` costs one page.
+//
+// Offsets 0 and 1 are "." and ".." (FUSE leaves them to the file system;
+// `ls -a` and some archivers expect them); the source's offsets follow.
 type dirHandle struct {
-	t   *tree
-	src dirSource
-	off uint64
+	t    *tree
+	self uint64 // inode number of the directory, for "."
+	src  dirSource
+	off  uint64
 }
 
+const (
+	dotEntries = 2
+	unknownIno = 0xffffffff
+)
+
 func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Errno) {
-	e, next, ok, errno := h.src.next(ctx, h.off)
+	switch h.off {
+	case 0:
+		h.off = 1
+		return &fuse.DirEntry{Name: ".", Mode: syscall.S_IFDIR, Ino: h.self, Off: 1}, 0
+	case 1:
+		h.off = dotEntries
+		// The parent's number is not known here: say so the way the
+		// kernel does (FUSE_UNKNOWN_INO); stat("..") gives the real one.
+		return &fuse.DirEntry{Name: "..", Mode: syscall.S_IFDIR, Ino: unknownIno, Off: dotEntries}, 0
+	}
+	e, next, ok, errno := h.src.next(ctx, h.off-dotEntries)
 	if errno != 0 || !ok {
 		return nil, errno
 	}
-	h.off = next
-	de := e.fuse(next)
+	h.off = next + dotEntries
+	de := e.fuse(h.off)
 	return &de, 0
 }
 

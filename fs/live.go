@@ -62,7 +62,7 @@ func (d *liveDir) entries() []dirent {
 }
 
 func (d *liveDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.entries())}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.entries())}, 0, 0
 }
 
 func (d *liveDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -122,7 +122,7 @@ func (d *roomDir) entries(ctx context.Context) ([]dirent, syscall.Errno) {
 }
 
 func (d *roomDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return d.t.openSlice(ctx, d.entries)
+	return d.t.openSlice(ctx, d.EmbeddedInode(), d.entries)
 }
 
 func (d *roomDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

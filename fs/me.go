@@ -40,7 +40,7 @@ func (d *meDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOu
 }
 
 func (d *meDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.entries())}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.entries())}, 0, 0
 }
 
 func (d *meDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -103,7 +103,7 @@ func (d *collectsDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.
 func (d *collectsDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
 	l := d.list()
 	shift := l.begin(ctx)
-	return &dirHandle{t: d.t, src: &listSource[fetch.CollectFolder]{t: d.t, what: "favourite folders", l: l, shift: shift, entry: d.entry}}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: &listSource[fetch.CollectFolder]{t: d.t, what: "favourite folders", l: l, shift: shift, entry: d.entry}}, 0, 0
 }
 
 func (d *collectsDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

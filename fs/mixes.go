@@ -87,7 +87,7 @@ func (d *userMixesDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse
 func (d *userMixesDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
 	l := d.list()
 	shift := l.begin(ctx)
-	return &dirHandle{t: d.t, src: &listSource[fetch.Mix]{t: d.t, what: d.what, l: l, shift: shift, entry: d.entry}}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: &listSource[fetch.Mix]{t: d.t, what: d.what, l: l, shift: shift, entry: d.entry}}, 0, 0
 }
 
 func (d *userMixesDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -120,7 +120,7 @@ func (d *mixesDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.Att
 }
 
 func (d *mixesDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.t.usedEntries(d.key))}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.t.usedEntries(d.key))}, 0, 0
 }
 
 func (d *mixesDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

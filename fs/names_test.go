@@ -136,12 +136,12 @@ func TestIDCandidates(t *testing.T) {
 
 func TestSanitizeName(t *testing.T) {
 	cases := map[string]string{
-		"":                        "_",
-		".":                       "_",
-		"..":                      "_",
-		"a/b":                     "a_b",
-		"合集 #1":                    "合集 #1",
-		"x\x00y\n":                "x_y_",
+		"":                       "_",
+		".":                      "_",
+		"..":                     "_",
+		"a/b":                    "a_b",
+		"合集 #1":                  "合集 #1",
+		"x\x00y\n":               "x_y_",
 		strings.Repeat("é", 200): strings.Repeat("é", 127),
 	}
 	for in, want := range cases {

@@ -175,7 +175,7 @@ func (d *postsDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.Att
 func (d *postsDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
 	l := d.list()
 	shift := l.begin(ctx)
-	return &dirHandle{t: d.t, src: &postsSource{d: d, l: l, shift: shift}}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: &postsSource{d: d, l: l, shift: shift}}, 0, 0
 }
 
 // postsSource streams a post list. A post shows up to four entries (the
@@ -307,7 +307,7 @@ func (d *imagePostDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse
 }
 
 func (d *imagePostDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.entries())}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.entries())}, 0, 0
 }
 
 func (d *imagePostDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -365,7 +365,7 @@ func (d *videosDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.At
 }
 
 func (d *videosDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.t.usedEntries(d.key))}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.t.usedEntries(d.key))}, 0, 0
 }
 
 // Lookup resolves <aweme_id>.mp4 (a video post) or <aweme_id> (an image

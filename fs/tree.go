@@ -164,12 +164,12 @@ func (t *tree) child(ctx context.Context, parent *gofs.Inode, e dirent, n filler
 }
 
 // openSlice opens a small directory whose entries list computes.
-func (t *tree) openSlice(ctx context.Context, list func(context.Context) ([]dirent, syscall.Errno)) (gofs.FileHandle, uint32, syscall.Errno) {
+func (t *tree) openSlice(ctx context.Context, self *gofs.Inode, list func(context.Context) ([]dirent, syscall.Errno)) (gofs.FileHandle, uint32, syscall.Errno) {
 	entries, errno := list(ctx)
 	if errno != 0 {
 		return nil, 0, errno
 	}
-	return &dirHandle{t: t, src: sliceSource(entries)}, 0, 0
+	return &dirHandle{t: t, self: self.StableAttr().Ino, src: sliceSource(entries)}, 0, 0
 }
 
 // lookupIn finds name among entries and builds its node with mk.
@@ -220,7 +220,7 @@ func (r *rootDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.Attr
 }
 
 func (r *rootDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: r.t, src: sliceSource(r.entries())}, 0, 0
+	return &dirHandle{t: r.t, self: r.StableAttr().Ino, src: sliceSource(r.entries())}, 0, 0
 }
 
 func (r *rootDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -269,7 +269,7 @@ func (d *metaDir) entries() []dirent {
 }
 
 func (d *metaDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.entries())}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.entries())}, 0, 0
 }
 
 func (d *metaDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

@@ -70,7 +70,7 @@ func (d *usersDir) secUIDOf(name string) (string, bool) {
 }
 
 func (d *usersDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return &dirHandle{t: d.t, src: sliceSource(d.configured())}, 0, 0
+	return &dirHandle{t: d.t, self: d.StableAttr().Ino, src: sliceSource(d.configured())}, 0, 0
 }
 
 func (d *usersDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
@@ -140,7 +140,7 @@ func (d *userDir) entries(ctx context.Context) ([]dirent, syscall.Errno) {
 }
 
 func (d *userDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
-	return d.t.openSlice(ctx, d.entries)
+	return d.t.openSlice(ctx, d.EmbeddedInode(), d.entries)
 }
 
 func (d *userDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

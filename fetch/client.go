@@ -81,6 +81,9 @@ type Client struct {
 	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
 	now    func() time.Time
 	jitter func(n int64) int64
+	// signUA, when set, is the User-Agent fed to the signer instead of the
+	// one sent: only tests set it, to see a mismatched signature refused.
+	signUA string
 
 	closeOnce sync.Once
 }

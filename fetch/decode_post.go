@@ -41,6 +41,7 @@ type bitRateJSON struct {
 	BitRate   jint         `json:"bit_rate"`
 	IsH265    jint         `json:"is_h265"`
 	IsByteVC1 jint         `json:"is_bytevc1"`
+	Format    jstr         `json:"format"` // "mp4", or "dash" (video only)
 	PlayAddr  *urlListJSON `json:"play_addr"`
 }
 

@@ -123,7 +123,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer st
 func (c *Client) buildAPI(ep *endpoint, own []param, referer string, tok tokenSnapshot) httpReq {
 	base := c.baseParams(ep.set, tok.msToken)
 	query := joinQuery(base, own)
-	signer := sign.Signer{Scheme: c.cfg.Signing, UserAgent: c.cfg.UserAgent}
+	signer := c.signer()
 	if referer == "" {
 		referer = c.cfg.Hosts.WWW + "/"
 	}
@@ -162,4 +162,13 @@ func (c *Client) logSkipped(ep *endpoint, skipped int) {
 	if skipped > 0 {
 		c.log.Warn("skipped list items without an id", "endpoint", ep.name, "count", skipped)
 	}
+}
+
+// signer signs with the configured scheme and the User-Agent that is sent.
+func (c *Client) signer() sign.Signer {
+	ua := c.cfg.UserAgent
+	if c.signUA != "" {
+		ua = c.signUA
+	}
+	return sign.Signer{Scheme: c.cfg.Signing, UserAgent: ua}
 }

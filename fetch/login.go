@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/douyinfs/douyinfs/sign"
 )
 
 // QRCode is a login QR code: render URL as a QR code for the Douyin app to
@@ -106,7 +104,7 @@ func (c *Client) sso(ctx context.Context, ep *endpoint, own []param) (ssoJSON, h
 	ps := append(c.baseParams(setSSO, ""), own...)
 	ps = append(ps, param{"verifyFp", c.verifyFp}, param{"fp", c.verifyFp})
 	query := joinQuery(ps)
-	signer := sign.Signer{Scheme: c.cfg.Signing, UserAgent: c.cfg.UserAgent}
+	signer := c.signer()
 	resp, err := c.send(ctx, ep, func() (httpReq, error) {
 		return httpReq{
 			method: http.MethodGet,

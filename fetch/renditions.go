@@ -22,9 +22,12 @@ const (
 
 // renditions lists a video's encodings, best first for quality.
 //
-// Sources: every video.bit_rate[] entry with a play URL (Douyin's "gears").
-// When bit_rate is empty (older or trimmed responses), video.play_addr
-// becomes the only rendition, so such a post still plays.
+// Sources: every video.bit_rate[] entry with a play URL (Douyin's "gears"),
+// except format "dash": since 2025 Douyin lists most gears twice, as "mp4"
+// and as "dash", and a DASH gear is a video-only stream (its audio is in
+// bit_rate_audio), which is no playable file. When no gear is left (older,
+// trimmed or DASH-only responses), video.play_addr becomes the only
+// rendition, so such a post still plays.
 //
 // Key is gear_name (e.g. "normal_1080_0"), which names the same encoding in
 // every response for the post; play_addr's rendition is "play_addr". A key
@@ -59,7 +62,7 @@ func renditions(v *videoJSON, quality string) []Rendition {
 	}
 	for _, br := range v.BitRate {
 		pa := br.PlayAddr
-		if len(pa.list()) == 0 {
+		if len(pa.list()) == 0 || strings.EqualFold(string(br.Format), "dash") {
 			continue
 		}
 		codec := CodecH264

@@ -145,10 +145,16 @@ func TestCDNForgedURLs(t *testing.T) {
 		return v.String()
 	}
 	for name, bad := range map[string]string{
-		"signature":    forge(func(u *url.URL) { q := u.Query(); q.Set("x-signature", "x"+q.Get("x-signature")[1:]); u.RawQuery = q.Encode() }),
+		"signature": forge(func(u *url.URL) {
+			q := u.Query()
+			q.Set("x-signature", "x"+q.Get("x-signature")[1:])
+			u.RawQuery = q.Encode()
+		}),
 		"later expiry": forge(func(u *url.URL) { q := u.Query(); q.Set("x-expires", "4102444800"); u.RawQuery = q.Encode() }),
 		"other mirror": forge(func(u *url.URL) { u.Path = strings.Replace(u.Path, "/m1/", "/m2/", 1) }),
-		"other media":  forge(func(u *url.URL) { u.Path = strings.Replace(u.Path, p.Video.ID, s.World().Users[1].Posts[0].Cover.ID, 1) }),
+		"other media": forge(func(u *url.URL) {
+			u.Path = strings.Replace(u.Path, p.Video.ID, s.World().Users[1].Posts[0].Cover.ID, 1)
+		}),
 	} {
 		if r := c.get(bad); r.StatusCode != http.StatusForbidden {
 			t.Errorf("forged %s: HTTP %d, want 403", name, r.StatusCode)

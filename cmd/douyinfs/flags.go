@@ -177,7 +177,7 @@ func (f *cmdFlags) parse(args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := f.set.Parse(args); err != nil {
-			return nil, err // flag.ErrHelp for -h/--help
+			return nil, shortenFlagError(err) // flag.ErrHelp for -h/--help
 		}
 		rest := f.set.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
@@ -189,6 +189,17 @@ func (f *cmdFlags) parse(args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// shortenFlagError drops the flag package's `invalid value "V" for flag`
+// preamble: our value parsers quote V themselves, and for -o it would
+// repeat the whole option list.
+func shortenFlagError(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, " for flag -"); strings.HasPrefix(msg, "invalid value ") && i > 0 {
+		return errors.New(msg[i+len(" for flag "):])
+	}
+	return err
 }
 
 // load finds and reads the config file, then applies the flags.

@@ -98,7 +98,13 @@ func (c *cli) parse(f *cmdFlags, args []string) (positional []string, done bool,
 }
 
 func (c *cli) usageError(f *cmdFlags, msg string) int {
-	fmt.Fprintf(c.stderr, "douyinfs %s: %s (run douyinfs %s --help)\n", f.set.Name(), oneLine(msg), f.set.Name())
+	name := f.set.Name()
+	if name == helperName {
+		// The mount.fuse3 form takes the flags of mount.
+		fmt.Fprintf(c.stderr, "douyinfs: %s (run douyinfs mount --help)\n", oneLine(msg))
+		return 2
+	}
+	fmt.Fprintf(c.stderr, "douyinfs %s: %s (run douyinfs %s --help)\n", name, oneLine(msg), name)
 	return 2
 }
 

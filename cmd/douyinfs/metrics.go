@@ -2,28 +2,23 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/douyinfs/douyinfs/cache"
-	"github.com/douyinfs/douyinfs/fetch"
 )
 
-// statsSource is where the figures come from: the same Stats methods that
-// .douyinfs/stats.json is built from, so the two cannot disagree.
-type statsSource struct {
-	api    interface{ Stats() fetch.ClientStats }
-	media  interface{ Stats() fetch.ReaderStats }
-	blocks interface{ Stats() cache.BlockStats }
-	fs     interface{ Stats() map[string]any }
-}
+// statsSource gives the figures: fs.Server.Stats, the very map that
+// .douyinfs/stats.json shows, so /metrics and stats.json cannot disagree.
+type statsSource interface{ Stats() map[string]any }
 
 // checkMetricsAddr refuses anything but a loopback address: the figures
 // describe what the account browses, and there is no authentication.
@@ -68,7 +63,10 @@ func (m *metricsServer) serve(src statsSource) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		var b bytes.Buffer
-		writeMetrics(&b, src)
+		if err := writeMetrics(&b, src.Stats()); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		w.Write(b.Bytes())
 	})
@@ -89,12 +87,152 @@ func (m *metricsServer) Close() {
 	m.ln.Close()
 }
 
+// metricDef names one figure of the stats map (a dotted path) as a
+// Prometheus metric. A figure that is a map of counts (API requests by
+// endpoint) becomes one sample per key, under label.
+type metricDef struct {
+	path, name, kind, label, help string
+}
+
+func metricDefs() []metricDef {
+	return []metricDef{
+		{"api.requests", "douyinfs_api_requests_total", "counter", "endpoint", "Douyin API requests sent, retries included, by endpoint."},
+		{"api.errors", "douyinfs_api_errors_total", "counter", "endpoint", "Douyin API calls that failed after their retries, by endpoint."},
+		{"api.retries", "douyinfs_api_retries_total", "counter", "", "API requests retried after a transient failure."},
+		{"api.rejected", "douyinfs_api_rejected_total", "counter", "", "API responses that came back empty (signature or cookie refused)."},
+		{"media.requests", "douyinfs_media_requests_total", "counter", "", "Ranged media GETs."},
+		{"media.bytes_fetched", "douyinfs_media_bytes_total", "counter", "", "Media bytes fetched from the CDN."},
+		{"media.retries", "douyinfs_media_retries_total", "counter", "", "Media requests retried."},
+		{"media.refreshes", "douyinfs_media_url_refreshes_total", "counter", "", "Expired media URLs fetched anew."},
+		{"media.prefetch_in_flight", "douyinfs_prefetch_in_flight_bytes", "gauge", "", "Read-ahead bytes being fetched now."},
+		{"media.open_handles", "douyinfs_open_handles", "gauge", "", "Open media file handles."},
+		{"cache.hits", "douyinfs_cache_hits_total", "counter", "", "Media block cache hits."},
+		{"cache.misses", "douyinfs_cache_misses_total", "counter", "", "Media block cache misses."},
+		{"cache.evictions", "douyinfs_cache_evictions_total", "counter", "", "Media blocks evicted to stay within the memory budget."},
+		{"cache.bytes", "douyinfs_cache_bytes", "gauge", "", "Media bytes held in the block cache."},
+		{"cache.in_flight", "douyinfs_cache_in_flight_bytes", "gauge", "", "Budget reserved by block fetches in flight."},
+		{"fs.lookups", "douyinfs_fs_lookups_total", "counter", "", "FUSE name lookups."},
+		{"fs.errors", "douyinfs_fs_errors_total", "counter", "", "File system operations that failed."},
+		{"fs.listings_cached", "douyinfs_fs_listings_cached", "gauge", "", "Directory listings held in memory."},
+		{"fs.live_streams_open", "douyinfs_live_streams_open", "gauge", "", "Live streams being read now."},
+		{"uptime_seconds", "douyinfs_uptime_seconds", "gauge", "", "Seconds since the mount."},
+	}
+}
+
+// summaryFigures are stats.json's headline figures, totals of the sections
+// above; repeating them as metrics would count everything twice in a sum().
+func summaryFigure(path string) bool {
+	switch path {
+	case "api_calls", "api_errors", "bytes_fetched", "cache_hits", "cache_misses", "errors", "live_streams_open":
+		return true
+	}
+	return false
+}
+
+// writeMetrics renders the stats map in the Prometheus text format. A
+// figure the table does not name yet is still exported, untyped, under its
+// path, so nothing stats.json shows goes missing here.
+func writeMetrics(w io.Writer, stats map[string]any) error {
+	// Through JSON, as stats.json is: the map holds structs and typed
+	// integers, JSON gives plain maps and numbers.
+	raw, err := json.Marshal(stats)
+	if err != nil {
+		return err
+	}
+	var tree map[string]any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return err
+	}
+	p := promWriter{w}
+	done := map[string]bool{}
+	for _, d := range metricDefs() {
+		v, ok := lookupPath(tree, d.path)
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case float64:
+			p.family(d.name, d.kind, d.help, sample{value: x})
+		case map[string]any:
+			var samples []sample
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				if n, ok := x[k].(float64); ok {
+					samples = append(samples, sample{labels: []string{d.label, k}, value: n})
+				}
+			}
+			p.family(d.name, d.kind, d.help, samples...)
+		default:
+			continue
+		}
+		done[d.path] = true
+	}
+	walkNumbers(tree, "", func(path string, v float64) {
+		for prefix := path; prefix != ""; prefix = parentPath(prefix) {
+			if done[prefix] {
+				return
+			}
+		}
+		if summaryFigure(path) {
+			return
+		}
+		p.family("douyinfs_"+metricName(path), "untyped", "stats.json figure "+path+".", sample{value: v})
+	})
+	return nil
+}
+
+func lookupPath(tree map[string]any, path string) (any, bool) {
+	var v any = tree
+	for _, key := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[key]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func parentPath(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i]
+	}
+	return ""
+}
+
+// walkNumbers calls fn for every number in tree, in a stable order.
+func walkNumbers(tree map[string]any, prefix string, fn func(path string, v float64)) {
+	for _, k := range slices.Sorted(maps.Keys(tree)) {
+		path := k
+		if prefix != "" {
+			path = prefix + "." + k
+		}
+		switch x := tree[k].(type) {
+		case float64:
+			fn(path, x)
+		case map[string]any:
+			walkNumbers(x, path, fn)
+		}
+	}
+}
+
+// metricName turns a stats path into a valid metric name.
+func metricName(path string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '_'
+	}, path)
+}
+
 // promWriter writes the Prometheus text exposition format (version 0.0.4).
 type promWriter struct{ w io.Writer }
 
 type sample struct {
 	labels []string // name, value, name, value...
-	value  int64    // every figure is a count of events or bytes
+	value  float64
 }
 
 func (p promWriter) family(name, kind, help string, samples ...sample) {
@@ -111,60 +249,10 @@ func (p promWriter) family(name, kind, help string, samples ...sample) {
 			}
 			io.WriteString(p.w, "}")
 		}
-		fmt.Fprintf(p.w, " %d\n", s.value)
+		fmt.Fprintf(p.w, " %s\n", strconv.FormatFloat(s.value, 'f', -1, 64))
 	}
-}
-
-func (p promWriter) single(name, kind, help string, v int64) {
-	p.family(name, kind, help, sample{value: v})
 }
 
 func escapeLabel(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
-}
-
-// writeMetrics renders every figure of src.
-func writeMetrics(w io.Writer, src statsSource) {
-	p := promWriter{w}
-	api := src.api.Stats()
-	// The client counts HTTP requests sent (retries included) and calls
-	// that failed for good; both by endpoint, as stats.json shows them.
-	var requests, failures []sample
-	for _, ep := range sortedKeys(api.Requests, api.Errors) {
-		requests = append(requests, sample{labels: []string{"endpoint", ep}, value: api.Requests[ep]})
-		failures = append(failures, sample{labels: []string{"endpoint", ep}, value: api.Errors[ep]})
-	}
-	p.family("douyinfs_api_requests_total", "counter", "Douyin API requests sent, retries included, by endpoint.", requests...)
-	p.family("douyinfs_api_errors_total", "counter", "Douyin API calls that failed after their retries, by endpoint.", failures...)
-	p.single("douyinfs_api_retries_total", "counter", "API requests retried after a transient failure.", api.Retries)
-	p.single("douyinfs_api_rejected_total", "counter", "API responses that came back empty (signature or cookie refused).", api.Rejected)
-
-	media := src.media.Stats()
-	p.single("douyinfs_media_requests_total", "counter", "Ranged media GETs.", media.Requests)
-	p.single("douyinfs_media_bytes_total", "counter", "Media bytes fetched from the CDN.", media.BytesFetched)
-	p.single("douyinfs_media_retries_total", "counter", "Media requests retried.", media.Retries)
-	p.single("douyinfs_media_url_refreshes_total", "counter", "Expired media URLs fetched anew.", media.Refreshes)
-	p.single("douyinfs_prefetch_in_flight_bytes", "gauge", "Read-ahead bytes being fetched now.", media.PrefetchInFlight)
-	p.single("douyinfs_open_handles", "gauge", "Open media file handles.", media.OpenHandles)
-
-	blocks := src.blocks.Stats()
-	p.single("douyinfs_cache_hits_total", "counter", "Media block cache hits.", blocks.Hits)
-	p.single("douyinfs_cache_misses_total", "counter", "Media block cache misses.", blocks.Misses)
-	p.single("douyinfs_cache_evictions_total", "counter", "Media blocks evicted to stay within the budget.", blocks.Evictions)
-	p.single("douyinfs_cache_bytes", "gauge", "Media bytes held in the block cache.", blocks.Bytes)
-	p.single("douyinfs_cache_in_flight_bytes", "gauge", "Budget reserved by block fetches in flight.", blocks.InFlight)
-}
-
-// sortedKeys is the union of the maps' keys, sorted for a stable output.
-func sortedKeys(maps ...map[string]int64) []string {
-	var keys []string
-	for _, m := range maps {
-		for k := range m {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -72,12 +72,15 @@ func (c *cli) mountCmd(args []string) int {
 // reports to its parent: "ok" once mounted, else the error.
 const readyFDEnv = "DOUYINFS_READY_FD"
 
+// helperName names the flag set of the mount.fuse3 form.
+const helperName = "douyinfs"
+
 // helperCmd is the form mount.fuse3 runs for an fstab line of type
 // fuse.douyinfs: "douyinfs SOURCE MOUNTPOINT -o OPTIONS". mount(8) waits for
 // it, so it mounts in a background copy of itself and returns once the
 // mount is up (or with that copy's error).
 func (c *cli) helperCmd(args []string) int {
-	m := newMountArgs("douyinfs", "douyinfs SOURCE MOUNTPOINT [-o OPTIONS] [flags]")
+	m := newMountArgs(helperName, "douyinfs SOURCE MOUNTPOINT [-o OPTIONS] [flags]")
 	pos, done, status := c.parse(m.cmdFlags, args)
 	if done {
 		return status
@@ -228,7 +231,7 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) (err error)
 	}
 	logger.Info("mounted", "mountpoint", mnt, "users", len(s.FS.Users), "logged_in", s.API.Cookie != "")
 	if metrics != nil {
-		metrics.serve(statsSource{api: client, media: media, blocks: blocks, fs: srv})
+		metrics.serve(srv)
 	}
 	if mounted != nil {
 		mounted()
@@ -257,8 +260,12 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) (err error)
 }
 
 // unmountGrace bounds how long a clean unmount may take before the mount
-// point is detached lazily.
-const unmountGrace = 5 * time.Second
+// point is detached lazily; settleGrace how long a finished unmount may
+// take to let the last operations end.
+const (
+	unmountGrace = 5 * time.Second
+	settleGrace  = time.Second
+)
 
 // unmount unmounts cleanly if it can; with files still open it detaches the
 // mount point lazily, so that the process can exit 0 and the mount point is
@@ -270,15 +277,19 @@ func unmount(srv *dfs.Server, mnt string, unmounted <-chan struct{}, sigs <-chan
 	defer timer.Stop()
 	select {
 	case err := <-result:
-		if err == nil {
-			select {
-			case <-unmounted:
-			case <-timer.C:
-			}
-			logger.Info("unmounted", "mountpoint", mnt)
-			return nil
+		if err != nil {
+			logger.Warn("unmount failed, detaching the mount point lazily", "mountpoint", mnt, "err", err)
+			break
 		}
-		logger.Warn("mount point busy, detaching it lazily", "mountpoint", mnt, "err", err)
+		// Unmount detaches lazily itself when busy; then the kernel keeps
+		// the connection until the open files close, and Wait with it.
+		select {
+		case <-unmounted:
+			logger.Info("unmounted", "mountpoint", mnt)
+		case <-time.After(settleGrace):
+			logger.Info("unmounted lazily: files were still open; they stop working as douyinfs exits", "mountpoint", mnt)
+		}
+		return nil
 	case <-timer.C:
 		logger.Warn("unmount is slow, detaching the mount point lazily", "mountpoint", mnt)
 	case sig := <-sigs:
@@ -290,7 +301,7 @@ func unmount(srv *dfs.Server, mnt string, unmounted <-chan struct{}, sigs <-chan
 	if err := detach(mnt); err != nil {
 		return fmt.Errorf("cannot unmount %s: %v (try fusermount3 -u -z %s)", mnt, err, mnt)
 	}
-	logger.Info("detached", "mountpoint", mnt)
+	logger.Info("detached lazily", "mountpoint", mnt)
 	return nil
 }
 

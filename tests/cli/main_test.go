@@ -308,6 +308,18 @@ func (p *mountProc) stderr(t *testing.T) string {
 	return string(data)
 }
 
+// waitLog waits until the log holds n lines containing text.
+func (p *mountProc) waitLog(t *testing.T, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(p.stderr(t), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("log has not %d× %q after 10s:\n%s", n, text, p.stderr(t))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // wait waits for the process to exit and returns its status.
 func (p *mountProc) wait(t *testing.T, within time.Duration) int {
 	t.Helper()

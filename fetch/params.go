@@ -103,7 +103,7 @@ func (c *Client) baseParams(set paramSet, msToken string) []param {
 				}
 			}
 		}
-		return append(ps, param{"msToken", escapeValue(msToken)})
+		return append(ps, param{"msToken", tokenValue(msToken)})
 	case setLiveEnter:
 		return append([]param(nil), liveEnterBase...)
 	case setReflow:
@@ -159,7 +159,8 @@ func jsonParams(ps ...[]param) []byte {
 			first = false
 			b = strconv.AppendQuote(b, p.k)
 			b = append(b, ':')
-			v, err := url.QueryUnescape(p.v)
+			// PathUnescape: '+' is a plus here (msTokens hold them).
+			v, err := url.PathUnescape(p.v)
 			if err != nil {
 				v = p.v
 			}
@@ -190,4 +191,18 @@ func isJSONInt(s string) bool {
 func appendJSONString(b []byte, s string) []byte {
 	enc, _ := json.Marshal(s) // a string always marshals
 	return append(b, enc...)
+}
+
+// tokenValue is the msToken as F2 sends it: raw, '+', '/' and '=' included
+// (the signature covers the raw text). A token holding anything outside
+// the msToken alphabet is percent-encoded instead, so it cannot break the
+// query.
+func tokenValue(t string) string {
+	for i := 0; i < len(t); i++ {
+		b := t[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("+-/_=.", b) >= 0) {
+			return url.QueryEscape(t)
+		}
+	}
+	return t
 }

@@ -1,0 +1,272 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/hanwen/go-fuse/v2/fuse"
+)
+
+// standIn is a cursor list of n posts, newest first, served pageSize at a
+// time; it counts the pages asked for and can be told to fail.
+type standIn struct {
+	ids      []string
+	pageSize int
+	pages    atomic.Int64
+	err      atomic.Value // error to return, if any
+}
+
+func newStandIn(n, pageSize int) *standIn {
+	s := &standIn{pageSize: pageSize}
+	for i := 0; i < n; i++ {
+		s.ids = append(s.ids, fmt.Sprintf("73%017d", n-i))
+	}
+	return s
+}
+
+func (s *standIn) pager() *fetch.Pager[fetch.Post] {
+	return fetch.NewPager(func(ctx context.Context, cursor string) (fetch.Page[fetch.Post], error) {
+		s.pages.Add(1)
+		if err, _ := s.err.Load().(error); err != nil {
+			return fetch.Page[fetch.Post]{}, err
+		}
+		start := 0
+		if cursor != "" {
+			fmt.Sscan(cursor, &start)
+		}
+		end := min(start+s.pageSize, len(s.ids))
+		var page fetch.Page[fetch.Post]
+		for _, id := range s.ids[start:end] {
+			page.Items = append(page.Items, fetch.Post{ID: id, Desc: "p" + id, Video: &fetch.Video{Renditions: []fetch.Rendition{{Key: "x", Size: 1}}}})
+		}
+		page.HasMore = end < len(s.ids)
+		page.Cursor = fmt.Sprint(end)
+		return page, nil
+	}, 3, 0)
+}
+
+func testTree(t *testing.T, cfg Config) *tree {
+	t.Helper()
+	if cfg.OpTimeout == 0 {
+		cfg.OpTimeout = 2 * time.Second
+	}
+	return newTree(cfg, nil, nil, nil, nil)
+}
+
+func postListing(t *tree, s *standIn, ttl time.Duration) *listing[fetch.Post] {
+	return newListing(t, "test", newestFirst, ttl, s.pager,
+		func(p *fetch.Post) string { return p.ID },
+		func(p *fetch.Post, _ *uniqueNamer) string { return t.names.postBase(p) },
+		playable)
+}
+
+func TestListingPagesOnlyAsFarAsRead(t *testing.T) {
+	tr := testTree(t, Config{})
+	s := newStandIn(95, 20)
+	l := postListing(tr, s, time.Hour)
+	ctx := context.Background()
+	if _, ok, err := l.at(ctx, 0); !ok || err != nil {
+		t.Fatalf("at(0): %v %v", ok, err)
+	}
+	if got := s.pages.Load(); got != 1 {
+		t.Fatalf("entry 0 fetched %d pages, want 1", got)
+	}
+	if _, ok, _ := l.at(ctx, 45); !ok || s.pages.Load() != 3 {
+		t.Fatalf("entry 45: ok=%v after %d pages, want 3", ok, s.pages.Load())
+	}
+	if _, ok, _ := l.at(ctx, 95); ok {
+		t.Fatal("entry 95 of 95 exists")
+	}
+	if got := s.pages.Load(); got != 5 {
+		t.Fatalf("whole list took %d pages, want 5", got)
+	}
+	// Lookups come from memory.
+	e, _, _ := l.at(ctx, 94)
+	if got, ok := l.lookup(e.name); !ok || got.item.ID != e.item.ID {
+		t.Fatalf("lookup(%q) = %v %v", e.name, got.item.ID, ok)
+	}
+	if _, ok := l.lookupID(s.ids[10]); !ok {
+		t.Fatal("lookupID of a listed post failed")
+	}
+	if s.pages.Load() != 5 {
+		t.Fatal("lookups fetched pages")
+	}
+}
+
+func TestListingPrivateIsEmpty(t *testing.T) {
+	tr := testTree(t, Config{})
+	s := newStandIn(10, 20)
+	s.err.Store(fmt.Errorf("likes: %w", fetch.ErrPrivate))
+	l := postListing(tr, s, time.Hour)
+	if _, ok, err := l.at(context.Background(), 0); ok || err != nil {
+		t.Fatalf("private list: ok=%v err=%v, want empty and no error", ok, err)
+	}
+}
+
+func TestListingErrorWithNothingCached(t *testing.T) {
+	tr := testTree(t, Config{})
+	s := newStandIn(10, 20)
+	s.err.Store(errors.New("network down"))
+	l := postListing(tr, s, time.Hour)
+	_, _, err := l.at(context.Background(), 0)
+	if err == nil || errno(err) != syscall.EIO {
+		t.Fatalf("err = %v (errno %v), want an error mapped to EIO", err, errno(err))
+	}
+}
+
+func TestListingRefreshPrependsNewAndSurvivesFailure(t *testing.T) {
+	tr := testTree(t, Config{})
+	now := time.Unix(1700000000, 0)
+	tr.now = func() time.Time { return now }
+	s := newStandIn(30, 20)
+	l := postListing(tr, s, time.Minute)
+	ctx := context.Background()
+	for i := 0; ; i++ {
+		if _, ok, _ := l.at(ctx, i); !ok {
+			break
+		}
+	}
+	// Two new posts appear at the top.
+	s.ids = append([]string{"7399999999999999992", "7399999999999999991"}, s.ids...)
+	if shift := l.begin(ctx); shift != 0 {
+		t.Fatalf("a fresh listing refreshed (shift %d)", shift)
+	}
+	now = now.Add(2 * time.Minute)
+	pages := s.pages.Load()
+	if shift := l.begin(ctx); shift != 2 {
+		t.Fatalf("shift after refresh = %d, want 2", shift)
+	}
+	if got := s.pages.Load() - pages; got != 1 {
+		t.Errorf("refresh took %d pages, want 1 (stops at a known post)", got)
+	}
+	e, _, _ := l.at(ctx, 0)
+	if e.item.ID != "7399999999999999992" {
+		t.Fatalf("newest entry = %s", e.item.ID)
+	}
+	if e, ok, _ := l.at(ctx, 31); !ok || e.item.ID != s.ids[31] {
+		t.Fatalf("entry 31 = %v %v", e.item.ID, ok)
+	}
+	// A failing refresh keeps the listing.
+	now = now.Add(2 * time.Minute)
+	s.err.Store(errors.New("network down"))
+	l.begin(ctx)
+	if e, ok, err := l.at(ctx, 5); !ok || err != nil || e.item.ID != s.ids[5] {
+		t.Fatalf("after a failed refresh entry 5 = %v %v %v", e.item.ID, ok, err)
+	}
+}
+
+func TestPostsSourceOffsetsSurviveRefresh(t *testing.T) {
+	tr := testTree(t, Config{})
+	now := time.Unix(1700000000, 0)
+	tr.now = func() time.Time { return now }
+	s := newStandIn(10, 20)
+	d := &postsDir{node: node{t: tr}, key: "k", listKey: "l", what: "test", order: newestFirst, ttl: time.Minute, open: s.pager}
+	l := d.list()
+	src := &postsSource{d: d, l: l, shift: l.begin(context.Background())}
+	var names []string
+	off := uint64(0)
+	for i := 0; i < 3; i++ {
+		e, next, ok, errno := src.next(context.Background(), off)
+		if !ok || errno != 0 {
+			t.Fatal(ok, errno)
+		}
+		names = append(names, e.name)
+		off = next
+	}
+	// Another opener refreshes and two posts are prepended meanwhile.
+	s.ids = append([]string{"7399999999999999992", "7399999999999999991"}, s.ids...)
+	now = now.Add(2 * time.Minute)
+	l.begin(context.Background())
+	e, _, ok, _ := src.next(context.Background(), off)
+	if !ok || !strings.HasSuffix(e.name, s.ids[5]+suffixVideo) {
+		t.Fatalf("the open directory continued at %q, want the post after %v", e.name, names)
+	}
+}
+
+// Every write operation answers EROFS at the FUSE level too (not only
+// through the kernel's read-only mount flag).
+func TestNodesAreReadOnly(t *testing.T) {
+	tr := testTree(t, Config{})
+	n := &node{t: tr}
+	ctx := context.Background()
+	var out fuse.EntryOut
+	checks := map[string]syscall.Errno{
+		"setattr":     n.Setattr(ctx, nil, &fuse.SetAttrIn{}, &fuse.AttrOut{}),
+		"unlink":      n.Unlink(ctx, "x"),
+		"rmdir":       n.Rmdir(ctx, "x"),
+		"rename":      n.Rename(ctx, "x", nil, "y", 0),
+		"setxattr":    n.Setxattr(ctx, "user.x", nil, 0),
+		"removexattr": n.Removexattr(ctx, "user.x"),
+	}
+	_, checks["mkdir"] = n.Mkdir(ctx, "x", 0o755, &out)
+	_, checks["mknod"] = n.Mknod(ctx, "x", 0o644, 0, &out)
+	_, checks["link"] = n.Link(ctx, nil, "x", &out)
+	_, checks["symlink"] = n.Symlink(ctx, "t", "x", &out)
+	_, _, _, checks["create"] = n.Create(ctx, "x", 0, 0o644, &out)
+	_, _, _, checks["tmpfile"] = n.Tmpfile(ctx, 0, 0o644, &out)
+	m := &mediaFile{node: node{t: tr}, m: &fetch.Media{Key: "k"}}
+	_, _, checks["open media O_WRONLY"] = m.Open(ctx, syscall.O_WRONLY)
+	b := &bytesFile{node: node{t: tr}, content: func(context.Context) ([]byte, error) { return nil, nil }}
+	_, _, checks["open bytes O_RDWR"] = b.Open(ctx, syscall.O_RDWR)
+	lf := &liveFile{node: node{t: tr}}
+	_, _, checks["open stream O_WRONLY"] = lf.Open(ctx, syscall.O_WRONLY|syscall.O_TRUNC)
+	for op, got := range checks {
+		if got != syscall.EROFS {
+			t.Errorf("%s = %v, want EROFS", op, got)
+		}
+	}
+}
+
+func TestMemoSharesOneCall(t *testing.T) {
+	m := newMemo[int](time.Minute, time.Now)
+	var calls atomic.Int64
+	release := make(chan struct{})
+	done := make(chan int, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			v, _ := m.get(context.Background(), "k", func(context.Context) (int, error) {
+				calls.Add(1)
+				<-release
+				return 42, nil
+			})
+			done <- v
+		}()
+	}
+	// Wait until the one call is in flight, then let it answer.
+	deadline := time.Now().Add(5 * time.Second)
+	for calls.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for i := 0; i < 8; i++ {
+		if v := <-done; v != 42 {
+			t.Fatalf("got %d", v)
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("%d calls for one key, want 1", calls.Load())
+	}
+}
+
+func TestPickFLV(t *testing.T) {
+	flv := map[string]string{"SD1": "sd1", "HD1": "hd1", "ORIGION": "o"}
+	if u, _ := pickFLV(flv, nil); u != "hd1" {
+		t.Errorf("default preference picked %q", u)
+	}
+	if u, _ := pickFLV(flv, []string{"SD1"}); u != "sd1" {
+		t.Errorf("preference SD1 picked %q", u)
+	}
+	if u, _ := pickFLV(map[string]string{"B": "b", "A": "a"}, []string{"FULL_HD1"}); u != "a" {
+		t.Errorf("fallback picked %q, want the first by name", u)
+	}
+	if _, ok := pickFLV(nil, nil); ok {
+		t.Error("no URLs, yet one was picked")
+	}
+}

@@ -161,8 +161,8 @@ func TestRsyncTwice(t *testing.T) {
 	dst := t.TempDir()
 	src := e.path("users", u.Name) + "/"
 	first := e.run("rsync", "-a", "--stats", src, dst)
-	if !strings.Contains(first, "Number of regular files transferred") {
-		t.Fatalf("rsync --stats output:\n%s", first)
+	if !strings.Contains(first, "Number of regular files transferred") || strings.Contains(first, "Total transferred file size: 0 bytes") {
+		t.Fatalf("first rsync copied nothing:\n%s", first)
 	}
 	second := e.run("rsync", "-a", "--stats", src, dst)
 	if !strings.Contains(second, "Total transferred file size: 0 bytes") {

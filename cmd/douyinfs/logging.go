@@ -9,15 +9,30 @@ import (
 const redacted = "[redacted]"
 
 // newLogger logs to w in the chosen format. Attributes named like a cookie
-// are redacted whatever their value, and the known secrets (the configured
-// cookie) are cut out of every other string, so a secret that reaches a log
+// are redacted whatever their value, and the cookie (whole, and each of its
+// values) is cut out of every other string, so a secret that reaches a log
 // line through an error message or a URL is still never written.
-func newLogger(w io.Writer, level slog.Level, format string, secrets ...string) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactor(secrets)}
+func newLogger(w io.Writer, level slog.Level, format, cookie string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactor(cookieSecrets(cookie))}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// cookieSecrets lists what must never be logged: the cookie and each value
+// in it long enough to be a token (a session id alone is a login).
+func cookieSecrets(cookie string) []string {
+	if cookie == "" {
+		return nil
+	}
+	secrets := []string{cookie}
+	for _, pair := range strings.Split(cookie, ";") {
+		if _, value, ok := strings.Cut(pair, "="); ok && len(strings.TrimSpace(value)) >= 8 {
+			secrets = append(secrets, strings.TrimSpace(value))
+		}
+	}
+	return secrets
 }
 
 // redactor returns the slog ReplaceAttr function that hides secrets.

@@ -56,7 +56,7 @@ func (c *cli) loginCmd(args []string) int {
 	}
 	// The SSO endpoints are called without a cookie, as the web page does.
 	s.setCookie("")
-	s.API.Logger = newLogger(c.stderr, s.LogLevel, s.LogFormat)
+	s.API.Logger = newLogger(c.stderr, s.LogLevel, s.LogFormat, "")
 	client, err := fetch.NewClient(s.API)
 	if err != nil {
 		return c.fail(fmt.Errorf("cannot start the Douyin client: %w", err))

@@ -34,7 +34,7 @@ func (c *cli) resolveCmd(args []string) int {
 	// there), so the cookie file is not read: a cookie problem must not
 	// stop resolving.
 	s.setCookie("")
-	s.API.Logger = newLogger(c.stderr, s.LogLevel, s.LogFormat)
+	s.API.Logger = newLogger(c.stderr, s.LogLevel, s.LogFormat, "")
 	client, err := fetch.NewClient(s.API)
 	if err != nil {
 		return c.fail(fmt.Errorf("cannot start the Douyin client: %w", err))

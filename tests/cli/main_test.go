@@ -3,12 +3,9 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,14 +14,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
 
 // Built once by TestMain.
 var (
-	binDir       string // holds douyinfs and fakedouyin, for PATH
-	douyinfsBin  string
-	fakeBin      string
-	fakeBuildErr error // the fake is built separately so that its absence fails only the tests that need it
+	binDir      string // holds douyinfs, first on PATH
+	douyinfsBin string
 )
 
 func TestMain(m *testing.M) {
@@ -43,13 +40,9 @@ func testMain(m *testing.M) int {
 	os.Chmod(dir, 0o755)
 	binDir = dir
 	douyinfsBin = filepath.Join(dir, "douyinfs")
-	fakeBin = filepath.Join(dir, "fakedouyin")
 	if out, err := goBuild(douyinfsBin, "./cmd/douyinfs"); err != nil {
 		fmt.Fprintf(os.Stderr, "building douyinfs: %v\n%s", err, out)
 		return 1
-	}
-	if out, err := goBuild(fakeBin, "./cmd/fakedouyin"); err != nil {
-		fakeBuildErr = fmt.Errorf("building fakedouyin: %v\n%s", err, out)
 	}
 	return m.Run()
 }
@@ -136,59 +129,25 @@ func writeFile(t *testing.T, dir, name, content string, mode os.FileMode) string
 	return p
 }
 
-// fake is a running fakedouyin and the douyinfs config pointing at it.
-type fake struct {
-	url    string
-	config string
-}
-
-// startFake runs bin/fakedouyin --config-out and stops it when t ends.
-func startFake(t *testing.T, args ...string) fake {
+// startFake runs the fake Douyin in this process (douyinfs subprocesses
+// reach it on 127.0.0.1) and writes a douyinfs config pointing at it.
+func startFake(t *testing.T, change func(*fakedouyin.Options)) (*fakedouyin.Server, string) {
 	t.Helper()
-	if fakeBuildErr != nil {
-		t.Fatal(fakeBuildErr)
+	opts := fakedouyin.NewDefault()
+	opts.PostsPerUser = 12
+	if change != nil {
+		change(&opts)
 	}
-	config := filepath.Join(t.TempDir(), "config.toml")
-	cmd := exec.Command(fakeBin, append([]string{"--config-out", config}, args...)...)
-	stdout, err := cmd.StdoutPipe()
+	srv, err := fakedouyin.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	t.Cleanup(func() { srv.Close() })
+	config := filepath.Join(t.TempDir(), "config.toml")
+	if err := srv.WriteConfig(config, false); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case line, ok := <-lines:
-		if !ok {
-			t.Fatalf("fakedouyin printed no URL; stderr: %s", stderr.String())
-		}
-		return fake{url: strings.TrimSpace(line), config: config}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("fakedouyin did not start; stderr: %s", stderr.String())
-	}
-	return fake{}
+	return srv, config
 }
 
 // requireFUSE skips mount tests where they cannot run.
@@ -361,13 +320,6 @@ func processesOf(t *testing.T, path string) []int {
 		}
 	}
 	return pids
-}
-
-// withTimeout gives a test step its own deadline.
-func withTimeout(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 // nobody runs a command as user and group nobody.

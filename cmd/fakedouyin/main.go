@@ -1,0 +1,148 @@
+// Command fakedouyin runs the fake Douyin of tests/fakedouyin on a loopback
+// address, for demos and benchmarks:
+//
+//	fakedouyin --config-out fake.toml --login --users 3 --posts 40
+//
+// It builds the world from the flags, writes a douyinfs config pointing
+// every host at itself (--config-out), prints its base URL as the first
+// line on stdout, and serves until SIGINT or SIGTERM. Counters are at
+// GET <base>/_fake/stats (POST <base>/_fake/reset zeroes them); the media
+// files are browsable at <base>/files/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/douyinfs/douyinfs/tests/fakedouyin"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// byteSize is a flag value like "512MiB", "40MB" or "1048576".
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+// parseSize reads a byte count with an optional unit: B, KB/MB/GB/TB
+// (powers of 1000; K, M, G, T alone too) or KiB/MiB/GiB/TiB (powers of
+// 1024). The number may have a fraction ("1.5GiB").
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
+	}
+	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{
+		"": 1, "b": 1,
+		"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+	}[unit]
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || v < 0 {
+		return 0, fmt.Errorf("bad size %q (want e.g. 512MiB, 40MB or 1048576)", s)
+	}
+	return int64(v * mult), nil
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fakedouyin", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := fakedouyin.NewDefault()
+	var bigVideo, bandwidth byteSize
+	var configOut string
+	var login, verbose bool
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address (loopback only)")
+	fs.Int64Var(&o.Seed, "seed", 0, "seed of the generated world")
+	fs.IntVar(&o.Users, "users", 3, "number of users")
+	fs.IntVar(&o.PostsPerUser, "posts", 30, "posts per user")
+	fs.Var(&bigVideo, "big-video", "add a video of this size (e.g. 512MiB) as the first user's newest post")
+	fs.DurationVar(&o.APILatency, "api-latency", 0, "latency added to every API answer")
+	fs.DurationVar(&o.CDNTTFB, "cdn-ttfb", 0, "time to first byte of media answers")
+	fs.Var(&bandwidth, "conn-bandwidth", "bytes/s per media response (e.g. 40MB); 0 = unlimited")
+	fs.Float64Var(&o.Fault5xx, "fault-5xx", 0, "fraction of requests answered 500/502/503/504")
+	fs.Float64Var(&o.Fault429, "fault-429", 0, "fraction of requests answered 429 with Retry-After")
+	fs.Float64Var(&o.FaultReset, "fault-reset", 0, "fraction of answers reset mid-body")
+	fs.Float64Var(&o.FaultStall, "fault-stall", 0, "fraction of answers that stall mid-body")
+	fs.Float64Var(&o.MalformedRate, "malformed-rate", 0, "fraction of API answers with cut-short JSON")
+	fs.DurationVar(&o.URLTTL, "url-ttl", time.Hour, "lifetime of media URLs")
+	fs.BoolVar(&o.EmptyPageQuirk, "empty-pages", false, "posts/likes lists insert empty pages with has_more=1")
+	fs.BoolVar(&o.DeadMirror, "dead-mirror", false, "the first mirror of every media is dead")
+	fs.BoolVar(&o.PlayHop, "play-hop", true, "one mirror of every video is a /aweme/v1/play/ URL answering 302")
+	fs.BoolVar(&o.GuestFirstPageOnly, "guest-first-page", false, "user posts stop after the first page without the login cookie")
+	fs.BoolVar(&o.StrictMsToken, "strict-mstoken", false, "accept only msTokens issued by this server")
+	fs.DurationVar(&o.QRLifetime, "qr-lifetime", 2*time.Minute, "time a login QR code may take to be confirmed")
+	fs.BoolVar(&login, "login", false, "write the login cookie into --config-out")
+	fs.StringVar(&configOut, "config-out", "", "write a douyinfs config file for this fake")
+	fs.BoolVar(&verbose, "v", false, "log every request on stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "fakedouyin: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	for name, f := range map[string]float64{"fault-5xx": o.Fault5xx, "fault-429": o.Fault429, "fault-reset": o.FaultReset,
+		"fault-stall": o.FaultStall, "malformed-rate": o.MalformedRate} {
+		if f < 0 || f > 1 {
+			fmt.Fprintf(stderr, "fakedouyin: --%s %v is not a fraction between 0 and 1\n", name, f)
+			return 2
+		}
+	}
+	o.BigVideoSize = int64(bigVideo)
+	o.ConnBandwidth = int64(bandwidth)
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	o.Log = logger
+
+	s, err := fakedouyin.Start(o)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	defer s.Close()
+	if configOut != "" {
+		if err := s.WriteConfig(configOut, login); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	fmt.Fprintln(stdout, s.URL())
+	w := s.World()
+	logger.Info("fake Douyin serving", "url", s.URL(), "users", len(w.Users), "posts", len(w.AllPosts()),
+		"living_room", w.LivingRoom().WebRID, "config", configOut, "files", s.URL()+"/files/")
+	<-ctx.Done()
+	logger.Info("stopping")
+	return 0
+}

@@ -11,13 +11,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	// Naming renders {create} in Asia/Shanghai by default; carry the zone
 	// database so that works on hosts without /usr/share/zoneinfo.
@@ -136,4 +139,10 @@ func (c *cli) versionCmd(args []string) int {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// contextFor returns a context cancelled by SIGINT or SIGTERM, for the
+// subcommands that do network I/O in the foreground.
+func contextFor() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 }

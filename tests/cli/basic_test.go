@@ -110,6 +110,25 @@ func TestMountUnreadableConfig(t *testing.T) {
 	runCmd(t, cmd).oneLineError(t, 1, "cannot read config file: open "+cfg+": permission denied")
 }
 
+// Without --config, the file under $XDG_CONFIG_HOME is read (its error
+// names it), then ~/.config.
+func TestConfigDiscovery(t *testing.T) {
+	for _, useXDG := range []bool{true, false} {
+		home := t.TempDir()
+		base := filepath.Join(home, ".config")
+		env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+		if useXDG {
+			base = filepath.Join(t.TempDir(), "xdg")
+			env = append(env, "XDG_CONFIG_HOME="+base)
+		}
+		os.MkdirAll(filepath.Join(base, "douyinfs"), 0o755)
+		cfg := writeFile(t, filepath.Join(base, "douyinfs"), "config.toml", "[mount]\nallow_others = true\n", 0o644)
+		cmd := exec.Command(douyinfsBin, "mount", t.TempDir())
+		cmd.Env = env
+		runCmd(t, cmd).oneLineError(t, 1, "config file "+cfg+": unknown key mount.allow_others")
+	}
+}
+
 func TestUnknownCommand(t *testing.T) {
 	run(t, "frobnicate").oneLineError(t, 2, `unknown command "frobnicate"`)
 	run(t, "--frobnicate").oneLineError(t, 2, "unknown flag --frobnicate")

@@ -267,3 +267,39 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A player has a video open and is reading it when the service stops.
+func TestUnmountWhilePlaying(t *testing.T) {
+	srv, config := startFake(t, nil)
+	p := startMount(t, "--config", config)
+	posts := filepath.Join(p.dir, "users", srv.World().Users[0].Name, "posts")
+	entries, err := os.ReadDir(posts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var video string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".mp4") {
+			video = filepath.Join(posts, e.Name())
+			break
+		}
+	}
+	if video == "" {
+		t.Fatalf("no video in %s", posts)
+	}
+	f, err := os.Open(video)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.ReadFull(f, make([]byte, 64<<10)); err != nil {
+		t.Fatalf("reading %s: %v", video, err)
+	}
+	p.signal(t, syscall.SIGTERM)
+	if status := p.wait(t, 20*time.Second); status != 0 {
+		t.Errorf("exit status %d:\n%s", status, p.stderr(t))
+	}
+	if mounted(t, p.dir) {
+		t.Error("still mounted")
+	}
+}

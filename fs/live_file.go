@@ -33,13 +33,11 @@ func (f *liveFile) Getattr(ctx context.Context, fh gofs.FileHandle, out *fuse.At
 	return f.fill(ctx, &out.Attr)
 }
 
-var defaultLiveQuality = []string{"FULL_HD1", "HD1", "SD1", "SD2"}
-
 // pickFLV chooses the stream URL: the first preferred quality the room
 // offers, else the first offered quality by name (so the choice is stable).
 func pickFLV(flv map[string]string, prefs []string) (string, bool) {
 	if len(prefs) == 0 {
-		prefs = defaultLiveQuality
+		prefs = []string{"FULL_HD1", "HD1", "SD1", "SD2"} // config.toml's default
 	}
 	for _, q := range prefs {
 		if u := flv[q]; u != "" {

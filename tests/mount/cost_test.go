@@ -118,3 +118,47 @@ func TestRefreshFailureKeepsListing(t *testing.T) {
 		t.Errorf("no refresh was attempted: %v", e.requests())
 	}
 }
+
+// Names that cannot be Douyin's (what shells, file managers and git probe
+// for) are ENOENT without asking Douyin.
+func TestJunkLookupsCostNothing(t *testing.T) {
+	e := start(t, setup{})
+	u := e.world.Users[0]
+	e.fake.ResetStats()
+	for _, p := range []string{
+		"users/.git", "users/desktop.ini", "users/" + u.Name + "/.hidden",
+		"users/" + u.Name + "/posts/.git", "users/" + u.Name + "/posts/folder.jpg",
+		"users/" + u.Name + "/posts/2023-01-01_x.mp4", "videos/abc.mp4", "videos/.DS_Store",
+		"mixes/autorun.inf", "live/.directory", ".Trash", ".Trash-0",
+	} {
+		if _, err := os.Lstat(e.path(p)); !os.IsNotExist(err) {
+			t.Errorf("lstat %s: %v, want ENOENT", p, err)
+		}
+	}
+	if n := e.apiCalls(); n != 0 {
+		t.Errorf("junk lookups made %d API calls: %v", n, e.requests())
+	}
+}
+
+// DropCaches forgets listings: the next listing asks Douyin again. Until
+// then listings are served from memory.
+func TestDropCaches(t *testing.T) {
+	e := start(t, setup{})
+	dir := e.path("users", e.world.Users[0].Name, "posts")
+	first := e.run("ls", dir)
+	e.fake.ResetStats()
+	e.run("ls", dir)
+	if n := e.requests()[pathPosts]; n != 0 {
+		t.Fatalf("a cached listing fetched %d pages", n)
+	}
+	e.srv.DropCaches()
+	if again := e.run("ls", dir); again != first {
+		t.Errorf("listing changed after DropCaches")
+	}
+	if n := e.requests()[pathPosts]; n == 0 {
+		t.Errorf("after DropCaches the listing was not fetched again")
+	}
+	if s := e.srv.Stats(); s["api_calls"] == nil {
+		t.Errorf("Server.Stats() = %v, lacks api_calls", s)
+	}
+}

@@ -8,7 +8,8 @@
 //
 //	T  tool-id  label                         a column, in order
 //	D  row-id   title  unit  hi|lo|-  digits  a row, in order (hi: higher is better)
-//	R  row-id   tool-id  value                one run's figure ("ERR" if it failed)
+//	R  row-id   tool-id  value                one run's figure ("ERR" if it failed,
+//	                                          ">N" if it was stopped at N: a bound)
 //	N  text                                   a note printed under the table
 //
 // Rows without figures are left out; tools without figures in a row show "—".
@@ -32,6 +33,7 @@ type rowDef struct {
 type cell struct {
 	vals   []float64
 	failed int
+	bound  bool // some figure is a bound (">N"): the run was stopped at N
 }
 
 func main() {
@@ -67,7 +69,12 @@ func main() {
 				c = &cell{}
 				cells[k] = c
 			}
-			v, err := strconv.ParseFloat(strings.TrimSpace(p[3]), 64)
+			txt := strings.TrimSpace(p[3])
+			if strings.HasPrefix(txt, ">") {
+				c.bound = true
+				txt = txt[1:]
+			}
+			v, err := strconv.ParseFloat(txt, 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				c.failed++
 			} else {
@@ -142,7 +149,14 @@ func format(c *cell, digits int) string {
 		return "failed"
 	}
 	lo, hi := slices.Min(c.vals), slices.Max(c.vals)
+	// At least two significant digits, so 1.3 MB/s does not print as "1".
+	if m := math.Min(math.Abs(lo), math.Abs(median(c.vals))); m > 0 {
+		digits = max(digits, min(3, 1-int(math.Floor(math.Log10(m)))))
+	}
 	s := num(median(c.vals), digits)
+	if c.bound {
+		s = "> " + s
+	}
 	if len(c.vals) > 1 && num(lo, digits) != num(hi, digits) {
 		s += " (" + num(lo, digits) + "–" + num(hi, digits) + ")"
 	}
@@ -162,7 +176,7 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 		return "—"
 	}
 	dv := median(d.vals)
-	best, bestLabel := math.NaN(), ""
+	best, bestLabel, bound := math.NaN(), "", d.bound
 	for i, t := range tools {
 		if t == "douyinfs" {
 			continue
@@ -174,6 +188,7 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 		v := median(c.vals)
 		if math.IsNaN(best) || (r.better == "hi" && v > best) || (r.better == "lo" && v < best) {
 			best, bestLabel = v, labels[i]
+			bound = d.bound || c.bound
 		}
 	}
 	if math.IsNaN(best) {
@@ -206,5 +221,9 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 	default:
 		verdict = fmt.Sprintf("%.2f× worse", 1/factor)
 	}
-	return fmt.Sprintf("%s than %s", verdict, bestLabel)
+	s := fmt.Sprintf("%s than %s", verdict, bestLabel)
+	if bound {
+		s += " (a run was stopped at the cap)"
+	}
+	return s
 }

@@ -1,0 +1,567 @@
+#!/usr/bin/env bash
+# bench.sh — side-by-side benchmarks of douyinfs against curl, rclone mount
+# (--vfs-cache-mode off and full) and httpdirfs, all reading the same bytes
+# from bin/fakedouyin on 127.0.0.1. Prints a table and writes BENCHMARKS.md.
+# Run through `make bench` (which builds and installs the tools first).
+#
+# Knobs (environment):
+#   BENCH_RUNS=3         runs per measurement (the table shows the median and
+#                        the min–max spread)
+#   BENCH_CAP=20         seconds after which a slow sequential read stops and
+#                        its throughput is taken over what it read
+#   BENCH_ONLY="seq ..." run only these sections: seq cdn ffprobe ls rsync rss
+#   BENCH_TOOLS="..."    tools to run (default: douyinfs direct rclone-off
+#                        rclone-full httpdirfs)
+#   BENCH_OUT=FILE       where to write the report (default BENCHMARKS.md;
+#                        a partial run writes BENCHMARKS.partial.md instead)
+#   BENCH_KEEP=1         keep the work directory (logs, raw results)
+#   DOUYINFS=... FAKEDOUYIN=...  other binaries than bin/douyinfs, bin/fakedouyin
+#
+# Every figure comes from one run of this script: compare ratios inside a
+# run, not absolute numbers across machines.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+RUNS=${BENCH_RUNS:-3}
+CAP=${BENCH_CAP:-20}
+ONLY=${BENCH_ONLY:-seq cdn ffprobe ls rsync rss}
+TOOLS=${BENCH_TOOLS:-douyinfs direct rclone-off rclone-full httpdirfs}
+OUT=${BENCH_OUT:-}
+if [ -z "$OUT" ]; then
+  if [ -z "${BENCH_ONLY:-}${BENCH_TOOLS:-}" ]; then OUT=BENCHMARKS.md; else OUT=BENCHMARKS.partial.md; fi
+fi
+
+# The workload (issue 8).
+SEQ_SIZE=512MiB                   # the big video read end to end
+CDN_FLAGS=(--conn-bandwidth 40MB --cdn-ttfb 30ms)
+CDN_DESC="40 MB/s per connection, 30 ms to first byte"
+RAND_N=200                        # random 64 KiB reads
+LS_POSTS=2000 LS_LATENCY=20ms     # the big listing
+RSYNC_POSTS=200
+PAR_READERS=8 PAR_SIZE=1GiB PAR_BUDGET=256MiB
+PAR_CAP=$((CAP + 5))
+REREAD_CAP=$(((CAP + 1) / 2))     # a re-read without a cache is just another read
+RSYNC_CAP=$((CAP * 3))
+
+DOUYINFS=${DOUYINFS:-bin/douyinfs}
+FAKEDOUYIN=${FAKEDOUYIN:-bin/fakedouyin}
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+[ -x "$DOUYINFS" ] && [ -x "$FAKEDOUYIN" ] || die "$DOUYINFS or $FAKEDOUYIN is missing: run make build (or make bench)"
+[ -e /dev/fuse ] || die "/dev/fuse is missing; FUSE is needed"
+[ "$(id -u)" -eq 0 ] || die "run as root: the benchmark drops the page cache and mounts with httpdirfs"
+for t in fusermount3 curl rsync ffprobe rclone httpdirfs; do
+  command -v "$t" >/dev/null || die "$t is missing: run make deps-bench"
+done
+
+work=$(mktemp -d /tmp/douyinfs-bench.XXXXXX)
+results=$work/results.tsv
+: >"$results"
+mkdir -p "$work/bin"
+fake_pid="" tool_pid="" tool_mnt=""
+status=1
+
+cleanup() {
+  trap - INT TERM EXIT
+  [ -n "$tool_mnt" ] && unmount_tool
+  stop_fake
+  # Anything left mounted under the work directory (an interrupted run).
+  for m in $(awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/mounts); do
+    fusermount3 -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  if [ "$status" -ne 0 ] || [ -n "${BENCH_KEEP:-}" ]; then
+    log "work directory kept: $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap 'status=130; exit 130' INT TERM
+trap cleanup EXIT
+
+log "building the helpers (tests/bench)"
+go build -o "$work/bin/" ./tests/bench/seqread ./tests/bench/randread ./tests/bench/fakestat ./tests/bench/report ||
+  die "building tests/bench failed"
+SEQREAD=$work/bin/seqread RANDREAD=$work/bin/randread FAKESTAT=$work/bin/fakestat REPORT=$work/bin/report
+
+# ---------------------------------------------------------------- helpers
+
+# kv KEY LINE: the value of KEY in a "k=v k=v" line.
+kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -n1; }
+
+now_ns() { date +%s%N; }
+# elapsed START_NS [DIVISOR]: seconds (or START/DIVISOR units) since START_NS.
+secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+record() { printf 'R\t%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
+row() { printf 'D\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
+note() { printf 'N\t%s\n' "$*" >>"$results"; }
+capped=()
+# mark_capped ROW TOOL: that figure was stopped at a time cap.
+mark_capped() { capped+=("$2 (${SHORT[$1]:-$1})"); }
+declare -A SHORT=([seq_u]="sequential, unthrottled" [seq_t]="sequential, CDN model" [reread]="re-read"
+  [rs1]="rsync" [par]="parallel readers")
+
+drop_caches() {
+  sync
+  echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || log "cannot drop the page cache"
+}
+
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+has_tool() { [[ " $TOOLS " == *" $1 "* ]]; }
+
+# start_fake NAME FLAGS...: start bin/fakedouyin; sets FAKE_URL FAKE_CONF.
+start_fake() {
+  local name=$1; shift
+  stop_fake
+  FAKE_CONF=$work/$name.toml
+  "$FAKEDOUYIN" --config-out "$FAKE_CONF" "$@" >"$work/$name.out" 2>"$work/$name.log" &
+  fake_pid=$!
+  for _ in $(seq 200); do
+    [ -s "$work/$name.out" ] && [ -s "$FAKE_CONF" ] && break
+    kill -0 "$fake_pid" 2>/dev/null || { cat "$work/$name.log" >&2; die "fakedouyin $name exited"; }
+    sleep 0.05
+  done
+  FAKE_URL=$(head -n1 "$work/$name.out")
+  [[ $FAKE_URL == http://127.* ]] || die "fakedouyin printed no loopback URL (got '$FAKE_URL')"
+  log "fake '$name' at $FAKE_URL ($*)"
+}
+
+stop_fake() {
+  if [ -n "$fake_pid" ]; then
+    kill "$fake_pid" 2>/dev/null
+    wait "$fake_pid" 2>/dev/null
+    fake_pid=""
+  fi
+}
+
+# mount_tool TOOL MNT [douyinfs flags...]: mount TOOL over the current fake
+# at a fresh mountpoint; sets tool_pid and tool_mnt. Returns 1 on failure.
+mount_tool() {
+  local tool=$1 mnt=$2; shift 2
+  mkdir -p "$mnt"
+  local logf=$work/$tool.$(basename "$mnt").log
+  case $tool in
+  douyinfs)
+    "$DOUYINFS" mount --config "$FAKE_CONF" "$@" "$mnt" >"$logf" 2>&1 &
+    ;;
+  rclone-off | rclone-full)
+    local mode=${tool#rclone-}
+    local extra=()
+    [ "$mode" = full ] && extra=(--cache-dir "$mnt.rclone-cache")
+    RCLONE_CONFIG=/dev/null rclone mount :http: "$mnt" --http-url "$FAKE_URL/files/" \
+      --read-only --vfs-cache-mode "$mode" "${extra[@]}" >"$logf" 2>&1 &
+    ;;
+  httpdirfs)
+    # httpdirfs drops one trailing slash and then needs a redirect from
+    # /files to /files/; given "files//" it asks for /files/ directly.
+    httpdirfs -f "$FAKE_URL/files//" "$mnt" >"$logf" 2>&1 &
+    ;;
+  *) die "unknown tool $tool" ;;
+  esac
+  tool_pid=$! tool_mnt=$mnt
+  for _ in $(seq 300); do
+    grep -qs " $mnt " /proc/mounts && return 0
+    kill -0 "$tool_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  log "$tool did not mount at $mnt; its log:"
+  tail -n 20 "$logf" >&2
+  unmount_tool
+  return 1
+}
+
+unmount_tool() {
+  local mnt=$tool_mnt pid=$tool_pid
+  tool_mnt="" tool_pid=""
+  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 100); do
+    grep -qs " $mnt " /proc/mounts || break
+    sleep 0.05
+  done
+  if grep -qs " $mnt " /proc/mounts; then
+    fusermount3 -u -z "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || true
+  fi
+  if [ -n "$pid" ]; then
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  fi
+  rm -rf "$mnt.rclone-cache"
+}
+
+# files_index: "name size" of every .mp4 in the current fake's /files/ index.
+files_index() {
+  local name size
+  for name in $(curl -fsS "$FAKE_URL/files/" | grep -o 'href="[^"]*\.mp4"' | sed 's/^href="//; s/"$//; s|.*/||' | sort -u); do
+    size=$(curl -fsSI "$FAKE_URL/files/$name" | tr -d '\r' | awk 'tolower($1) == "content-length:" {print $2}')
+    echo "$name $size"
+  done
+}
+
+# path_of TOOL MNT AWEME_ID: where the tool shows that post's video.
+path_of() {
+  case $1 in
+  douyinfs) ls -d "$2"/users/*/posts/*_"$3".mp4 2>/dev/null | head -n1 ;;
+  *) echo "$2/$3.mp4" ;;
+  esac
+}
+
+fmt_size() { numfmt --to=iec-i --suffix=B "$1"; }
+
+# ---------------------------------------------------------------- machine
+
+machine() {
+  local cpu mem
+  cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)
+  mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+  cat <<EOF
+- date: $(date -u '+%Y-%m-%d %H:%M UTC')
+- machine: $(nproc) cores (${cpu:-unknown CPU}), $mem memory, kernel $(uname -r)
+- $(go version)
+- douyinfs $("$DOUYINFS" version 2>/dev/null | head -n1) at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')
+- $(curl --version | head -n1 | cut -d' ' -f1-2), $(rclone version 2>/dev/null | head -n1), $(httpdirfs --version 2>&1 | head -n1), $(rsync --version | head -n1 | awk '{print $1, $3}'), $(ffprobe -version | head -n1 | cut -d' ' -f1-3), fusermount3 $(fusermount3 --version 2>&1 | awk '{print $NF}')
+EOF
+}
+
+# ---------------------------------------------------------------- rows
+
+printf 'T\tdouyinfs\tdouyinfs\nT\tdirect\tcurl (direct HTTP)\nT\trclone-off\trclone off\nT\trclone-full\trclone full\nT\thttpdirfs\thttpdirfs\n' >>"$results"
+row seq_u "Sequential read, $SEQ_SIZE video, unthrottled" "MB/s" hi 0
+row seq_t "Sequential read, $SEQ_SIZE video, CDN model" "MB/s" hi 1
+row reread "Re-read of that file right after (page cache), CDN model" "MB/s" hi 0
+row first64 "Time to the first 64 KiB (open + read), CDN model" "ms" lo 1
+row rand50 "Random 64 KiB reads ($RAND_N, fixed seed), p50, CDN model" "ms" lo 1
+row rand95 "Random 64 KiB reads, p95, CDN model" "ms" lo 1
+row ffp_bytes "ffprobe of the moov-at-end MP4: bytes sent ÷ file size" "×" lo 2
+row ffp_time "ffprobe of the moov-at-end MP4: time, CDN model" "ms" lo 0
+row ls1 "ls -l of a user with $LS_POSTS posts ($LS_LATENCY API latency), first" "s" lo 2
+row ls2 "ls -l of the same user, second" "s" lo 3
+row ls_api1 "API requests made by the first ls -l" "requests" lo 0
+row ls_api2 "API requests made by the second ls -l" "requests" lo 0
+row rs1 "rsync -a of a $RSYNC_POSTS-post user's videos, first run" "s" lo 2
+row rs2 "rsync -a again: time" "s" lo 3
+row rs2_data "rsync -a again: data sent (--stats literal data)" "bytes" lo 0
+row rs2_req "rsync -a again: HTTP requests to the server" "requests" lo 0
+row rs_api "rsync -a, both runs: API requests (douyinfs only)" "requests" lo 0
+row rss "Peak RSS, $PAR_READERS parallel $PAR_SIZE reads (douyinfs budget $PAR_BUDGET)" "MiB" lo 0
+row par "Aggregate throughput of those $PAR_READERS readers" "MB/s" hi 0
+
+# ---------------------------------------------------------------- sequential
+
+# seq_one TOOL ROW [REREAD_ROW]: read the big video once (and again).
+seq_one() {
+  local tool=$1 rowid=$2 rerow=${3:-} out path
+  if [ "$tool" = direct ]; then
+    drop_caches
+    out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$CAP" "$FAKE_URL/files/$BIG_NAME")
+    local rc=$? bytes=${out%% *} secs=${out##* }
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 28 ]; then record "$rowid" direct ERR; return; fi
+    [ "$rc" -eq 28 ] && mark_capped "$rowid" direct
+    local mbps
+    mbps=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')
+    record "$rowid" direct "$mbps"
+    log "  $rowid direct: $mbps MB/s"
+    if [ -n "$rerow" ]; then
+      out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$REREAD_CAP" "$FAKE_URL/files/$BIG_NAME")
+      rc=$? bytes=${out%% *} secs=${out##* }
+      [ "$rc" -eq 28 ] && mark_capped "$rerow" direct
+      record "$rerow" direct "$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')"
+    fi
+    return
+  fi
+  local mnt=$work/mnt-$tool-$rowid-$RANDOM
+  if ! mount_tool "$tool" "$mnt"; then
+    record "$rowid" "$tool" ERR
+    [ -n "$rerow" ] && record "$rerow" "$tool" ERR
+    return
+  fi
+  path=$(path_of "$tool" "$mnt" "$BIG_ID")
+  if [ -z "$path" ] || ! stat "$path" >/dev/null; then
+    log "  $tool: no file for post $BIG_ID"
+    record "$rowid" "$tool" ERR
+    unmount_tool
+    return
+  fi
+  drop_caches
+  if out=$("$SEQREAD" -max-time "${CAP}s" "$path"); then
+    record "$rowid" "$tool" "$(kv mbps "$out")"
+    [ "$(kv partial "$out")" = 1 ] && mark_capped "$rowid" "$tool"
+    log "  $rowid $tool: $out"
+  else
+    record "$rowid" "$tool" ERR
+  fi
+  if [ -n "$rerow" ]; then
+    if out=$("$SEQREAD" -max-time "${REREAD_CAP}s" "$path"); then
+      record "$rerow" "$tool" "$(kv mbps "$out")"
+      [ "$(kv partial "$out")" = 1 ] && mark_capped "$rerow" "$tool"
+      log "  $rerow $tool: $out"
+    else
+      record "$rerow" "$tool" ERR
+    fi
+  fi
+  unmount_tool
+}
+
+# find_big: the biggest and the moov-at-end video of the current fake.
+find_videos() {
+  files_index >"$work/index.txt"
+  read -r BIG_NAME BIG_SIZE < <(sort -k2,2n "$work/index.txt" | tail -n1)
+  BIG_ID=${BIG_NAME%.mp4}
+  local moov_size
+  moov_size=$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)
+  MOOV_NAME=$(awk -v s="$moov_size" '$2 == s {print $1; exit}' "$work/index.txt")
+  MOOV_ID=${MOOV_NAME%.mp4}
+  [ -n "$BIG_ID" ] || die "no video in $FAKE_URL/files/"
+  log "big video $BIG_NAME ($(fmt_size "$BIG_SIZE")), moov-at-end video ${MOOV_NAME:-none}"
+}
+
+if want seq; then
+  log "== sequential read, unthrottled"
+  start_fake seq --users 1 --posts 3 --big-video "$SEQ_SIZE"
+  find_videos
+  for run in $(seq "$RUNS"); do
+    for tool in $TOOLS; do seq_one "$tool" seq_u; done
+  done
+fi
+
+# ---------------------------------------------------------------- CDN model
+
+# rand_one TOOL: time to first 64 KiB and random reads on a fresh mount.
+rand_one() {
+  local tool=$1 out target
+  if [ "$tool" = direct ]; then
+    target=$FAKE_URL/files/$BIG_NAME
+  else
+    local mnt=$work/mnt-$tool-rand-$RANDOM
+    mount_tool "$tool" "$mnt" || { record first64 "$tool" ERR; return; }
+    target=$(path_of "$tool" "$mnt" "$BIG_ID")
+    [ -n "$target" ] && stat "$target" >/dev/null # metadata warm: time the data path
+  fi
+  drop_caches
+  if out=$(timeout 300 "$RANDREAD" -n "$RAND_N" "$target"); then
+    record first64 "$tool" "$(kv first_ms "$out")"
+    record rand50 "$tool" "$(kv p50_ms "$out")"
+    record rand95 "$tool" "$(kv p95_ms "$out")"
+    log "  random $tool: $out"
+  else
+    record first64 "$tool" ERR
+  fi
+  [ "$tool" = direct ] || unmount_tool
+}
+
+if want cdn; then
+  log "== CDN model ($CDN_DESC): sequential, re-read, first bytes, random reads"
+  start_fake cdn --users 1 --posts 3 --big-video "$SEQ_SIZE" "${CDN_FLAGS[@]}"
+  find_videos
+  for run in $(seq "$RUNS"); do
+    for tool in $TOOLS; do seq_one "$tool" seq_t reread; done
+    for tool in $TOOLS; do rand_one "$tool"; done
+  done
+fi
+
+# ---------------------------------------------------------------- ffprobe
+
+ffprobe_one() {
+  local tool=$1 target t0 out
+  if [ "$tool" = direct ]; then
+    target=$FAKE_URL/files/$MOOV_NAME
+  else
+    local mnt=$work/mnt-$tool-ffprobe-$RANDOM
+    mount_tool "$tool" "$mnt" || { record ffp_bytes "$tool" ERR; return; }
+  fi
+  drop_caches
+  # Count every media byte from the lookup on (a tool may fetch on open).
+  "$FAKESTAT" -reset "$FAKE_URL"
+  if [ "$tool" != direct ]; then
+    target=$(path_of "$tool" "$mnt" "$MOOV_ID")
+    [ -n "$target" ] && stat "$target" >/dev/null
+  fi
+  t0=$(now_ns)
+  if ffprobe -v error -show_format -show_streams "$target" >"$work/ffprobe.out" 2>&1 &&
+    grep -q codec_type=video "$work/ffprobe.out"; then
+    local secs
+    secs=$(secs_since "$t0")
+    out=$("$FAKESTAT" "$FAKE_URL")
+    record ffp_time "$tool" "$(awk -v s="$secs" 'BEGIN { printf "%.1f", s * 1000 }')"
+    record ffp_bytes "$tool" "$(awk -v b="$(kv media_bytes "$out")" -v s="$MOOV_SIZE" 'BEGIN { printf "%.3f", b / s }')"
+    log "  ffprobe $tool: ${secs}s, $out"
+  else
+    log "  ffprobe $tool failed: $(head -n3 "$work/ffprobe.out")"
+    record ffp_bytes "$tool" ERR
+  fi
+  [ "$tool" = direct ] || unmount_tool
+}
+
+if want ffprobe; then
+  log "== ffprobe of the moov-at-end MP4 (CDN model)"
+  start_fake ffprobe --users 1 --posts 3 "${CDN_FLAGS[@]}"
+  find_videos
+  MOOV_SIZE=$(awk -v n="$MOOV_NAME" '$1 == n {print $2}' "$work/index.txt")
+  if [ -z "$MOOV_NAME" ]; then
+    log "no moov-at-end video found in the index; skipping"
+  else
+    for run in $(seq "$RUNS"); do
+      for tool in $TOOLS; do ffprobe_one "$tool"; done
+    done
+  fi
+fi
+
+# ---------------------------------------------------------------- listing
+
+if want ls && has_tool douyinfs; then
+  log "== ls -l of a user with $LS_POSTS posts, $LS_LATENCY API latency (douyinfs only)"
+  start_fake ls --users 1 --posts "$LS_POSTS" --api-latency "$LS_LATENCY"
+  for run in $(seq "$RUNS"); do
+    mnt=$work/mnt-douyinfs-ls-$run
+    if ! mount_tool douyinfs "$mnt"; then record ls1 douyinfs ERR; continue; fi
+    user=$(ls "$mnt/users" | head -n1)
+    "$FAKESTAT" -reset "$FAKE_URL"
+    t0=$(now_ns)
+    if n=$(ls -l "$mnt/users/$user/posts/" | wc -l); then
+      s1=$(secs_since "$t0")
+      a1=$(kv api "$("$FAKESTAT" "$FAKE_URL")")
+      t0=$(now_ns)
+      ls -l "$mnt/users/$user/posts/" >/dev/null
+      s2=$(secs_since "$t0")
+      a2=$(kv api "$("$FAKESTAT" "$FAKE_URL")")
+      record ls1 douyinfs "$s1"
+      record ls2 douyinfs "$s2"
+      record ls_api1 douyinfs "$a1"
+      record ls_api2 douyinfs "$((a2 - a1))"
+      log "  ls -l: $n lines, first ${s1}s ($a1 API requests), second ${s2}s ($((a2 - a1)))"
+    else
+      record ls1 douyinfs ERR
+    fi
+    unmount_tool
+  done
+fi
+
+# ---------------------------------------------------------------- rsync
+
+# The others see the fake's /files/ index: the same video files (the best
+# rendition of each video post). douyinfs's posts/ also holds image posts
+# (directories of JPEGs), so its rsync takes only the .mp4 files.
+rsync_one() {
+  local tool=$1 src mnt=$work/mnt-$tool-rsync-$RANDOM dst=$work/rsync-dst filter=()
+  rm -rf "$dst"
+  mount_tool "$tool" "$mnt" || { record rs1 "$tool" ERR; return; }
+  if [ "$tool" = douyinfs ]; then
+    src=$(ls -d "$mnt"/users/*/posts | head -n1)/
+    filter=(--exclude='*/' --include='*.mp4' --exclude='*')
+  else
+    src=$mnt/
+  fi
+  "$FAKESTAT" -reset "$FAKE_URL"
+  local t0 s1 s2 out1 out2 rc
+  t0=$(now_ns)
+  timeout "$RSYNC_CAP" rsync -a --stats "${filter[@]}" "$src" "$dst/" >"$work/rsync1.out" 2>&1
+  rc=$?
+  s1=$(secs_since "$t0")
+  if [ "$rc" -eq 124 ]; then
+    record rs1 "$tool" ">$RSYNC_CAP"
+    mark_capped rs1 "$tool"
+    log "  rsync $tool: first run stopped after ${RSYNC_CAP}s"
+    unmount_tool
+    return
+  elif [ "$rc" -ne 0 ]; then
+    log "  rsync $tool failed: $(tail -n3 "$work/rsync1.out")"
+    record rs1 "$tool" ERR
+    unmount_tool
+    return
+  fi
+  out1=$("$FAKESTAT" "$FAKE_URL")
+  "$FAKESTAT" -reset "$FAKE_URL"
+  t0=$(now_ns)
+  rsync -a --stats "${filter[@]}" "$src" "$dst/" >"$work/rsync2.out" 2>&1
+  s2=$(secs_since "$t0")
+  out2=$("$FAKESTAT" "$FAKE_URL")
+  local lit files
+  lit=$(sed -n 's/^Literal data: \([0-9,]*\).*/\1/p' "$work/rsync2.out" | tr -d ,)
+  files=$(sed -n 's/^Total file size: \([0-9,]*\).*/\1/p' "$work/rsync1.out" | tr -d ,)
+  record rs1 "$tool" "$s1"
+  record rs2 "$tool" "$s2"
+  record rs2_data "$tool" "${lit:-ERR}"
+  record rs2_req "$tool" "$(($(kv api "$out2") + $(kv tokens "$out2") + $(kv cdn_reqs "$out2") + $(kv files_reqs "$out2") + $(kv play_reqs "$out2")))"
+  [ "$tool" = douyinfs ] && record rs_api douyinfs "$(($(kv api "$out1") + $(kv api "$out2")))"
+  RSYNC_TOTAL[$tool]=$files
+  log "  rsync $tool: ${s1}s then ${s2}s; $(fmt_size "${files:-0}") copied; second run literal data ${lit:-?}; $out2"
+  unmount_tool
+}
+
+if want rsync; then
+  log "== rsync -a of a $RSYNC_POSTS-post user, twice"
+  declare -A RSYNC_TOTAL=()
+  start_fake rsync --users 1 --posts "$RSYNC_POSTS"
+  for run in $(seq "$RUNS"); do
+    for tool in $TOOLS; do
+      [ "$tool" = direct ] && continue
+      # A tool that could not finish within the cap is not tried again.
+      grep -q "^R	rs1	$tool	>" "$results" && continue
+      rsync_one "$tool"
+    done
+  done
+  sizes=""
+  for t in "${!RSYNC_TOTAL[@]}"; do sizes+="$t $(fmt_size "${RSYNC_TOTAL[$t]:-0}"), "; done
+  [ -n "$sizes" ] && note "rsync copied (total file size per tool): ${sizes%, }."
+fi
+
+# ---------------------------------------------------------------- memory
+
+if want rss; then
+  log "== peak RSS: $PAR_READERS parallel $PAR_SIZE reads"
+  start_fake rss --users 1 --posts 1 --big-video "$PAR_SIZE"
+  find_videos
+  for run in $(seq "$RUNS"); do
+    for tool in $TOOLS; do
+      [ "$tool" = direct ] && continue
+      mnt=$work/mnt-$tool-rss-$run
+      flags=()
+      [ "$tool" = douyinfs ] && flags=(--cache-budget "$PAR_BUDGET")
+      mount_tool "$tool" "$mnt" "${flags[@]}" || { record rss "$tool" ERR; continue; }
+      path=$(path_of "$tool" "$mnt" "$BIG_ID")
+      drop_caches
+      if out=$("$SEQREAD" -parallel "$PAR_READERS" -max-time "${PAR_CAP}s" -rss-pid "$tool_pid" "$path"); then
+        peak=$(kv peak_rss_kib "$out") hwm=$(kv hwm_kib "$out")
+        [ "${hwm:-0}" -gt "${peak:-0}" ] && peak=$hwm
+        record rss "$tool" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')"
+        record par "$tool" "$(kv mbps "$out")"
+        [ "$(kv partial "$out")" = 1 ] && mark_capped par "$tool"
+        log "  $tool: $out"
+      else
+        record rss "$tool" ERR
+      fi
+      unmount_tool
+    done
+  done
+fi
+stop_fake
+
+# ---------------------------------------------------------------- report
+
+note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better. Each run mounts afresh and the page cache is dropped before each measurement (the re-read row excepted)."
+note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge; \"unthrottled\" is loopback speed, bounded by the 2 cores that run the fake, the tool and the reader together."
+note "curl (direct HTTP): sequential rows are curl downloading the file; random rows are ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe reads the URL itself. rclone and httpdirfs mount the fake's /files/ index (rclone's http backend; httpdirfs without --cache), which serves the same bytes as the CDN."
+note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup."
+if [ ${#capped[@]} -gt 0 ]; then
+  note "Stopped at a time cap (reads ${CAP} s, re-reads ${REREAD_CAP} s, parallel readers ${PAR_CAP} s: throughput over the bytes read; rsync ${RSYNC_CAP} s: not repeated): $(printf '%s\n' "${capped[@]}" | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 ×\1/' | paste -sd, - | sed 's/,/, /g')."
+fi
+note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger; the $PAR_READERS readers share the one $PAR_SIZE video, start at evenly spaced offsets, wrap around, and drop what they read from the page cache so no reader is served by another's pages."
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Made by \`make bench\` (tests/scripts/bench.sh): douyinfs against curl, rclone mount and httpdirfs over the same bytes from bin/fakedouyin on 127.0.0.1."
+  echo
+  machine
+  echo
+  "$REPORT" "$results"
+} >"$work/report.md" || die "report failed"
+cp "$results" "$work/results.keep.tsv"
+cp "$work/report.md" "$OUT"
+echo
+cat "$work/report.md"
+echo
+log "written to $OUT"
+status=0

@@ -26,7 +26,7 @@ var webpHeader = []byte{'R', 'I', 'F', 'F', 0xff, 0xff, 0xff, 0xff, 'W', 'E', 'B
 // Content fills p with the bytes of the generated media mediaID starting at
 // offset off. The bytes are a function of (mediaID, offset) only: a small
 // valid header chosen by the ID's prefix (see GeneratedHeaderLen) followed by
-// pseudo-random bytes. The fake's CDN serves exactly these bytes for every
+// pseudo-random bytes (without 0xFF after a JPEG header). The fake's CDN serves exactly these bytes for every
 // generated media; the few real files (World.RealVideoPost and friends) are
 // served from their embedded bytes instead, so use Media.ReadAt when in
 // doubt.
@@ -51,7 +51,24 @@ func Content(mediaID string, off int64, p []byte) {
 	if n == len(p) {
 		return
 	}
-	fillRandom(contentSeed(mediaID), off+int64(n), p[n:])
+	tail := p[n:]
+	fillRandom(contentSeed(mediaID), off+int64(n), tail)
+	if isJPEGID(mediaID) {
+		// No 0xFF after the JPEG's end: no marker a parser could take
+		// for a second image.
+		for i, b := range tail {
+			if b == 0xff {
+				tail[i] = 0xfe
+			}
+		}
+	}
+}
+
+// isJPEGID reports whether a generated media is a JPEG (images, covers,
+// avatars; not their WebP variants).
+func isJPEGID(mediaID string) bool {
+	return !strings.HasSuffix(mediaID, webpIDSuffix) &&
+		(strings.HasPrefix(mediaID, imageIDPrefix) || strings.HasPrefix(mediaID, avatarIDPrefix))
 }
 
 // GeneratedHeaderLen is the length of the valid-file header that Content

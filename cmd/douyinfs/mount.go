@@ -171,7 +171,7 @@ func (c *cli) backgroundChild(m *mountArgs, mountpoint, fdText string) int {
 
 // serve mounts, calls mounted (if not nil) once the kernel serves the tree,
 // and returns when the tree is unmounted: by a signal or from outside.
-func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) (err error) {
+func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 	// Signals are caught from the start: a SIGTERM during start-up must
 	// still end in a clean unmount, not a dead mount point.
 	sigs := make(chan os.Signal, 4)
@@ -228,7 +228,7 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) (err error)
 	if err != nil {
 		return fmt.Errorf("cannot mount %s: %w", mnt, err)
 	}
-	logger.Info("mounted", "mountpoint", mnt, "users", len(s.FS.Users), "logged_in", s.API.Cookie != "")
+	logger.Info("serving", "mountpoint", mnt, "users", len(s.FS.Users), "logged_in", client.LoggedIn())
 	if metrics != nil {
 		metrics.serve(srv)
 	}

@@ -58,8 +58,9 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 		c = &memoCall[V]{done: make(chan struct{})}
 		m.inflight[key] = c
 		m.mu.Unlock()
-		// The call is shared, so one asker giving up must not cancel it
-		// for the others; it is still bounded by the caller's deadline.
+		// The call is shared: fetch functions detach from the asker's
+		// cancellation (tree.apiContext) and keep only a deadline, so one
+		// asker giving up does not fail the others.
 		c.v, c.err = fetch(ctx)
 		m.mu.Lock()
 		delete(m.inflight, key)

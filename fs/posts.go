@@ -149,7 +149,8 @@ type postsDir struct {
 	ttl     time.Duration
 	open    func() *fetch.Pager[fetch.Post]
 	// belongs says whether a post found by id (a name not listed yet)
-	// belongs in this directory; nil accepts any.
+	// belongs in this directory. nil accepts any: whether a user liked or
+	// collected a post cannot be asked for one post, only by paging.
 	belongs func(*fetch.Post) bool
 }
 

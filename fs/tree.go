@@ -172,7 +172,7 @@ func (t *tree) openSlice(ctx context.Context, self *gofs.Inode, list func(contex
 	return &dirHandle{t: t, self: self.StableAttr().Ino, src: sliceSource(entries)}, 0, 0
 }
 
-// lookupIn finds name among entries and builds its node with mk.
+// lookupIn finds name among a small directory's entries.
 func lookupIn(entries []dirent, name string) (dirent, bool) {
 	for _, e := range entries {
 		if e.name == name {

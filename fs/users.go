@@ -184,9 +184,10 @@ func (d *userDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 				return nil, syscall.ENOENT
 			}
 			roomID := u.RoomID
-			n = &roomDir{node: node{t: t}, key: e.key, what: "live room of " + d.name, room: func(ctx context.Context) (*fetch.Room, error) {
-				return t.roomByID(ctx, roomID)
-			}}
+			n = &roomDir{node: node{t: t}, key: e.key, what: "live room of " + d.name,
+				room:  func(ctx context.Context) (*fetch.Room, error) { return t.roomByID(ctx, roomID) },
+				fresh: func(ctx context.Context) (*fetch.Room, error) { return t.api.LiveRoomByRoomID(ctx, roomID) },
+			}
 		}
 	default:
 		return nil, syscall.ENOENT

@@ -1,14 +1,23 @@
 package fetch
 
-// CONTRACT STUBS for the ranged media reader. The reader engineer replaces
-// the bodies (and may split files), keeping names and signatures.
+// The ranged media reader: byte ranges of Douyin media served through the
+// block cache, fetched with Range GETs over fasthttp. Files: media_api.go
+// (this API), media_state.go (what is known per media: size, mirrors, URL
+// generation), media_http.go (one HTTP exchange), ranged.go (retries,
+// mirrors, refresh, resume; filling cache blocks), prefetch.go (sequential
+// detection and read-ahead), media_handle.go (ReadAt).
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/valyala/fasthttp"
 )
 
 // Media is one remote file: a video rendition, a picture, a music track.
@@ -21,33 +30,156 @@ type Media struct {
 	Refresh func(ctx context.Context) ([]string, error)
 }
 
-// ReaderConfig tunes the ranged reader.
+// ReaderConfig tunes the ranged reader. Zero values take the defaults in
+// brackets.
 type ReaderConfig struct {
-	BlockSize      int64
-	PrefetchStart  int64
-	PrefetchMax    int64
-	Parallel       int // connections for one handle's read-ahead
-	MaxConnections int // per host
-	Timeout        time.Duration
-	Retries        int
-	RetryBackoff   time.Duration
+	BlockSize      int64         // [the cache's]; must match the cache's block size
+	PrefetchStart  int64         // first read-ahead window [1 MiB]
+	PrefetchMax    int64         // the window doubles up to this [64 MiB]
+	Parallel       int           // connections for one handle's read-ahead [4]
+	MaxConnections int           // per host [16]
+	Timeout        time.Duration // connect, headers, and body progress [15s]
+	Retries        int           // back-off rounds for transient errors [4]; <0: none
+	RetryBackoff   time.Duration // first back-off, doubling, with jitter [250ms]
 	UserAgent      string
-	Referer        string
-	Cookie         string // secret
+	Referer        string // ["https://www.douyin.com/"]
+	Cookie         string // secret: never logged, never in an error
 	Logger         *slog.Logger
+
+	// IdleConnTimeout closes keep-alive connections idle this long [30s].
+	IdleConnTimeout time.Duration
 }
 
 // MediaReader serves byte ranges of Media through the block cache.
-type MediaReader struct{}
+type MediaReader struct {
+	cfg    ReaderConfig
+	blocks *cache.Blocks
+	bs     int64
+	client *fasthttp.Client
+	log    *slog.Logger
 
-func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader { return nil }
+	ctx    context.Context // cancelled by Close; parent of every fetch
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every goroutine the reader starts
+
+	mu     sync.Mutex
+	states map[string]*mediaState
+	closed bool
+
+	lastMirror atomic.Int32 // index of the mirror that worked last, any media
+
+	st readerCounters
+}
+
+type readerCounters struct {
+	bytes, requests, retries, refreshes, resumes, failovers, redirects atomic.Int64
+	prefetchInFlight, handles                                          atomic.Int64
+}
+
+// mediaDefaultUserAgent is sent when the config has none (the one
+// config.toml ships).
+const mediaDefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
+
+// NewMediaReader makes a reader on blocks. A nil blocks gets a private
+// 64 MiB cache.
+func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
+	if blocks == nil {
+		var err error
+		blocks, err = cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20, BlockSize: cfg.BlockSize})
+		if err != nil {
+			blocks, _ = cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20})
+		}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BlockSize != 0 && cfg.BlockSize != blocks.BlockSize() {
+		log.Warn("media reader: block size differs from the cache's; using the cache's",
+			"config", cfg.BlockSize, "cache", blocks.BlockSize())
+	}
+	cfg.BlockSize = blocks.BlockSize()
+	if cfg.PrefetchStart <= 0 {
+		cfg.PrefetchStart = 1 << 20
+	}
+	if cfg.PrefetchMax <= 0 {
+		cfg.PrefetchMax = 64 << 20
+	}
+	cfg.PrefetchMax = max(cfg.PrefetchMax, cfg.PrefetchStart)
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 4
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = 16
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 4
+	} else if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = 250 * time.Millisecond
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = mediaDefaultUserAgent
+	}
+	if cfg.Referer == "" {
+		cfg.Referer = "https://www.douyin.com/"
+	}
+	if cfg.IdleConnTimeout <= 0 {
+		cfg.IdleConnTimeout = 30 * time.Second
+	}
+	r := &MediaReader{
+		cfg:    cfg,
+		blocks: blocks,
+		bs:     blocks.BlockSize(),
+		log:    log,
+		states: make(map[string]*mediaState),
+	}
+	r.client = newMediaClient(cfg)
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	return r
+}
 
 // Size returns the exact size of m, asking the CDN once when m.Size is 0.
-func (r *MediaReader) Size(ctx context.Context, m *Media) (int64, error) { return 0, errTODO }
+// The question is a ranged GET of the first block, which then sits in the
+// cache for the read that usually follows (a scanner's head read costs no
+// second request).
+func (r *MediaReader) Size(ctx context.Context, m *Media) (int64, error) {
+	st, err := r.state(m)
+	if err != nil {
+		return 0, err
+	}
+	defer r.unuse(st)
+	if n, ok := st.knownSize(); ok {
+		return n, nil
+	}
+	return r.learnSize(ctx, st)
+}
 
 // Open starts a handle: sequential detection and read-ahead are per handle.
-func (r *MediaReader) Open(m *Media) *MediaHandle { return nil }
-func (r *MediaReader) Close()                     {}
+func (r *MediaReader) Open(m *Media) *MediaHandle {
+	st, err := r.state(m)
+	return newMediaHandle(r, st, err)
+}
+
+// Close stops every fetch and read-ahead, waits for them, and closes idle
+// connections. Handles still open fail their reads afterwards.
+func (r *MediaReader) Close() {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	r.wg.Wait()
+	r.client.CloseIdleConnections()
+}
 
 // ReaderStats are counters for .douyinfs/stats.json and metrics.
 type ReaderStats struct {
@@ -57,14 +189,60 @@ type ReaderStats struct {
 	Refreshes        int64
 	PrefetchInFlight int64 // bytes
 	OpenHandles      int64
+
+	Resumes   int64 // ranges resumed after a connection broke mid-body
+	Failovers int64 // switches to another mirror
+	Redirects int64 // redirect hops followed
 }
 
-func (r *MediaReader) Stats() ReaderStats { return ReaderStats{} }
+// Stats reports counters.
+func (r *MediaReader) Stats() ReaderStats {
+	return ReaderStats{
+		BytesFetched:     r.st.bytes.Load(),
+		Requests:         r.st.requests.Load(),
+		Retries:          r.st.retries.Load(),
+		Refreshes:        r.st.refreshes.Load(),
+		PrefetchInFlight: r.st.prefetchInFlight.Load(),
+		OpenHandles:      r.st.handles.Load(),
+		Resumes:          r.st.resumes.Load(),
+		Failovers:        r.st.failovers.Load(),
+		Redirects:        r.st.redirects.Load(),
+	}
+}
 
-// MediaHandle is one open file.
-type MediaHandle struct{}
+// Blocks is the block cache the reader uses.
+func (r *MediaReader) Blocks() *cache.Blocks { return r.blocks }
 
+// errReaderClosed is returned for work asked of a closed reader or handle.
+var errReaderClosed = errors.New("fetch: media reader closed")
+
+// MediaHandle is one open file. ReadAt may be called concurrently (the
+// kernel sends several reads of one file at once).
+type MediaHandle struct {
+	r    *MediaReader
+	st   *mediaState
+	err  error // set when the media could not be opened
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup // fills this handle started
+
+	holds *cache.Holds
+	pf    prefetcher
+
+	closeOnce sync.Once
+}
+
+// ReadAt reads len(p) bytes at off. It returns fewer only at the end of the
+// media, with io.EOF.
 func (h *MediaHandle) ReadAt(ctx context.Context, p []byte, off int64) (int, error) {
-	return 0, errTODO
+	return h.readAt(ctx, p, off)
 }
-func (h *MediaHandle) Close() error { return nil }
+
+// Close stops the handle's read-ahead and waits until its goroutines are
+// gone.
+func (h *MediaHandle) Close() error {
+	h.closeOnce.Do(h.close)
+	return nil
+}
+
+var _ io.Closer = (*MediaHandle)(nil)

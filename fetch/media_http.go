@@ -1,0 +1,245 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// newMediaClient is the media path's own fasthttp client: CDN transfers
+// must not queue behind (or starve) API calls, and its timeouts differ.
+func newMediaClient(cfg ReaderConfig) *fasthttp.Client {
+	idle := cfg.Timeout
+	return &fasthttp.Client{
+		NoDefaultUserAgentHeader: true,
+		MaxConnsPerHost:          cfg.MaxConnections,
+		MaxConnWaitTimeout:       cfg.Timeout,
+		MaxIdleConnDuration:      cfg.IdleConnTimeout,
+		WriteTimeout:             cfg.Timeout,
+		ReadBufferSize:           16 << 10,
+		StreamResponseBody:       true,
+		// Signed CDN URLs must go out exactly as Douyin wrote them.
+		DisablePathNormalizing: true,
+		// One transparent retry covers a keep-alive connection the server
+		// closed while idle; everything else is the reader's decision.
+		MaxIdemponentCallAttempts: 2,
+		Dial: func(addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{Timeout: cfg.Timeout}).Dial("tcp", addr)
+			if err != nil {
+				return nil, err
+			}
+			return &mediaConn{Conn: c, idle: idle}, nil
+		},
+	}
+}
+
+// mediaConn turns fasthttp's whole-response read deadline into a progress
+// deadline: every read may wait at most idle for bytes. A 64 MiB range at a
+// slow rate is fine; a connection that stops sending is not, whether it
+// stops before the headers or in the middle of the body.
+type mediaConn struct {
+	net.Conn
+	idle  time.Duration
+	outer time.Time // deadline fasthttp asked for, if any
+	armed time.Time // deadline set on the socket now
+}
+
+func (c *mediaConn) Read(p []byte) (int, error) {
+	d := time.Now().Add(c.idle)
+	if !c.outer.IsZero() && c.outer.Before(d) {
+		d = c.outer
+	}
+	// Moving the deadline costs a timer update, so only when it moved by
+	// more than an eighth of the idle time.
+	if c.armed.IsZero() || d.Before(c.armed) || d.Sub(c.armed) > c.idle/8 {
+		if err := c.Conn.SetReadDeadline(d); err != nil {
+			return 0, err
+		}
+		c.armed = d
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *mediaConn) SetReadDeadline(t time.Time) error {
+	c.outer, c.armed = t, time.Time{}
+	return nil // applied by the next Read
+}
+
+func (c *mediaConn) SetDeadline(t time.Time) error {
+	c.outer, c.armed = t, time.Time{}
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// mediaStatusError is an HTTP status the CDN answered with.
+type mediaStatusError struct {
+	Status        int
+	URL           string // redacted
+	RetryAfter    time.Duration
+	HasRetryAfter bool
+}
+
+func (e *mediaStatusError) Error() string {
+	return fmt.Sprintf("media %s: HTTP %d", e.URL, e.Status)
+}
+
+// mediaExpiredStatus: the URL's signature expired or the mirror dropped
+// the file; a fresh URL list is the cure (spec §10.5).
+func mediaExpiredStatus(code int) bool {
+	return code == fasthttp.StatusForbidden || code == fasthttp.StatusNotFound || code == fasthttp.StatusGone
+}
+
+var (
+	errMediaExpired  = errors.New("media URL expired")
+	errMediaBadRange = errors.New("CDN answered with a range other than the one asked for")
+)
+
+// mediaRedact shortens a URL for logs and errors: signed query strings are
+// credentials of a sort, and long.
+func mediaRedact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Scheme + "://" + u.Host + u.Path
+}
+
+// mediaURLExpired reports whether a signed URL's x-expires (unix seconds)
+// has passed, so a request that would only earn a 403 is not sent.
+func mediaURLExpired(raw string, now time.Time) bool {
+	i := bytes.Index([]byte(raw), []byte("x-expires="))
+	if i < 0 {
+		return false
+	}
+	v := raw[i+len("x-expires="):]
+	for j := 0; j < len(v); j++ {
+		if v[j] < '0' || v[j] > '9' {
+			v = v[:j]
+			break
+		}
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || sec <= 0 {
+		return false
+	}
+	return now.Unix() >= sec
+}
+
+// mediaResolve resolves a Location header against the URL that sent it.
+func mediaResolve(base, loc string) (string, error) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	l, err := url.Parse(loc)
+	if err != nil {
+		return "", fmt.Errorf("bad redirect location: %w", err)
+	}
+	return b.ResolveReference(l).String(), nil
+}
+
+// mediaContentRange parses "bytes a-b/total" (total may be "*", then -1)
+// and "bytes */total" (a = b = -1).
+func mediaContentRange(v []byte) (a, b, total int64, ok bool) {
+	s := string(bytes.TrimSpace(v))
+	const unit = "bytes "
+	if len(s) < len(unit) || s[:len(unit)] != unit {
+		return 0, 0, 0, false
+	}
+	s = s[len(unit):]
+	slash := bytes.IndexByte([]byte(s), '/')
+	if slash < 0 {
+		return 0, 0, 0, false
+	}
+	rng, tot := s[:slash], s[slash+1:]
+	total = -1
+	if tot != "*" {
+		n, err := strconv.ParseInt(tot, 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, 0, false
+		}
+		total = n
+	}
+	if rng == "*" {
+		return -1, -1, total, total >= 0
+	}
+	dash := bytes.IndexByte([]byte(rng), '-')
+	if dash < 0 {
+		return 0, 0, 0, false
+	}
+	a, err1 := strconv.ParseInt(rng[:dash], 10, 64)
+	b, err2 := strconv.ParseInt(rng[dash+1:], 10, 64)
+	if err1 != nil || err2 != nil || a < 0 || b < a || (total >= 0 && b >= total) {
+		return 0, 0, 0, false
+	}
+	return a, b, total, true
+}
+
+// mediaRetryAfter reads Retry-After: delay seconds or an HTTP date.
+func mediaRetryAfter(v []byte, now time.Time) (time.Duration, bool) {
+	if len(v) == 0 {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
+		return time.Duration(max(n, 0)) * time.Second, true
+	}
+	if t, err := fasthttp.ParseHTTPDate(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// exchange sends one GET of bytes [off, end) to target and returns the
+// response with its body not yet read (release with mediaRelease).
+func (r *MediaReader) exchange(ctx context.Context, target string, off, end int64) (*fasthttp.Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	req.SetRequestURI(target)
+	req.Header.SetMethod(fasthttp.MethodGet)
+	req.Header.SetUserAgent(r.cfg.UserAgent)
+	req.Header.Set("Referer", r.cfg.Referer)
+	if r.cfg.Cookie != "" {
+		req.Header.Set("Cookie", r.cfg.Cookie)
+	}
+	rng := make([]byte, 0, 48)
+	rng = append(rng, "bytes="...)
+	rng = strconv.AppendInt(rng, off, 10)
+	rng = append(rng, '-')
+	rng = strconv.AppendInt(rng, end-1, 10)
+	req.Header.SetBytesV("Range", rng)
+
+	resp := fasthttp.AcquireResponse()
+	r.st.requests.Add(1)
+	if err := r.client.Do(req, resp); err != nil {
+		fasthttp.ReleaseResponse(resp)
+		// fasthttp's errors name the dial address at most: no header, no
+		// query string, so the cookie cannot leak through them.
+		return nil, fmt.Errorf("media %s: %w", mediaRedact(target), err)
+	}
+	return resp, nil
+}
+
+// mediaRelease closes the body (the connection goes back to the pool only if
+// the body was read to the end) and recycles the response.
+func mediaRelease(resp *fasthttp.Response) {
+	_ = resp.CloseBodyStream()
+	fasthttp.ReleaseResponse(resp)
+}
+
+// mediaDrainSmall reads a short error or redirect body to its end so the
+// connection can be reused; a long one is not worth it.
+func mediaDrainSmall(resp *fasthttp.Response) {
+	if s := resp.BodyStream(); s != nil && resp.Header.ContentLength() >= 0 && resp.Header.ContentLength() <= 16<<10 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(s, 16<<10+1))
+	}
+}

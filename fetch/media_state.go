@@ -1,0 +1,227 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// mediaState is what the reader knows about one media key, shared by every
+// handle and Size call for it: the size once learned, the current mirror
+// list (replaced by Refresh), which mirror worked last, and where redirects
+// led.
+type mediaState struct {
+	key string
+
+	mu        sync.Mutex
+	size      int64
+	sizeKnown bool
+	urls      []string // current mirrors
+	passed    []string // the list the caller last gave, to notice fresh ones
+	gen       uint64   // bumped whenever urls change
+	preferred int      // index of the mirror that worked last
+	hops      map[string]string
+	refresh   func(ctx context.Context) ([]string, error)
+	inRefresh *mediaRefreshCall
+	users     int // Size calls and handles using the state now
+	warned    bool
+}
+
+type mediaRefreshCall struct {
+	done chan struct{}
+	err  error
+}
+
+// mediaMaxStates bounds the per-key table; unused entries are dropped past
+// it (a dropped size is learned again on the next read).
+const mediaMaxStates = 1 << 16
+
+// state returns the shared state of m, updated with what m says, and marks
+// it in use (unuse when done).
+func (r *MediaReader) state(m *Media) (*mediaState, error) {
+	if m == nil {
+		return nil, errors.New("fetch: nil media")
+	}
+	key := m.Key
+	if key == "" && len(m.URLs) > 0 {
+		key = "url:" + m.URLs[0]
+	}
+	if key == "" {
+		return nil, errors.New("fetch: media without key or URLs")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, errReaderClosed
+	}
+	st := r.states[key]
+	if st == nil {
+		if len(r.states) >= mediaMaxStates {
+			for k, s := range r.states {
+				s.mu.Lock()
+				idle := s.users == 0
+				s.mu.Unlock()
+				if idle {
+					delete(r.states, k)
+				}
+				if len(r.states) < mediaMaxStates/2 {
+					break
+				}
+			}
+		}
+		// Mirror lists of different media share their shape (the same CDN
+		// hosts in the same order), so a new media starts with the mirror
+		// that worked last for any: a dead first mirror then costs one
+		// request in all, not one per file.
+		st = &mediaState{key: key, preferred: int(r.lastMirror.Load())}
+		r.states[key] = st
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.users++
+	if m.Size > 0 && !st.sizeKnown {
+		st.size, st.sizeKnown = m.Size, true
+	}
+	// A list that differs from the one the caller gave before is fresher
+	// than ours (a new listing); the same list again is not (ours may have
+	// been refreshed since).
+	if len(m.URLs) > 0 && !slices.Equal(m.URLs, st.passed) {
+		st.passed = slices.Clone(m.URLs)
+		st.urls = slices.Clone(m.URLs)
+		st.gen++
+		st.hops = nil
+	}
+	if st.preferred >= len(st.urls) {
+		st.preferred = 0
+	}
+	if m.Refresh != nil {
+		st.refresh = m.Refresh
+	}
+	return st, nil
+}
+
+func (r *MediaReader) unuse(st *mediaState) {
+	st.mu.Lock()
+	st.users--
+	st.mu.Unlock()
+}
+
+func (st *mediaState) knownSize() (int64, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.size, st.sizeKnown
+}
+
+// learnedSize records the size a response reported. The CDN is the
+// authority: when it disagrees with data_size, reads follow the CDN.
+func (st *mediaState) learnedSize(n int64, log func(msg string, args ...any)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.sizeKnown && st.size != n && !st.warned {
+		st.warned = true
+		log("media size differs from the listing's; using the CDN's", "media", st.key, "listed", st.size, "cdn", n)
+	}
+	st.size, st.sizeKnown = n, true
+}
+
+// mirrors is a snapshot of the mirror list.
+func (st *mediaState) mirrors() (urls []string, gen uint64, preferred int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.urls, st.gen, st.preferred
+}
+
+func (r *MediaReader) worked(st *mediaState, i int, gen uint64) {
+	st.mu.Lock()
+	if st.gen == gen {
+		st.preferred = i
+	}
+	st.mu.Unlock()
+	r.lastMirror.Store(int32(i))
+}
+
+// hop is where mirror redirected to last time, or mirror itself.
+func (st *mediaState) hop(mirror string) string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if t, ok := st.hops[mirror]; ok {
+		return t
+	}
+	return mirror
+}
+
+func (st *mediaState) setHop(mirror, target string, gen uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.gen != gen {
+		return
+	}
+	if target == mirror {
+		delete(st.hops, mirror)
+		return
+	}
+	if st.hops == nil {
+		st.hops = make(map[string]string)
+	}
+	st.hops[mirror] = target
+}
+
+func (st *mediaState) canRefresh() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.refresh != nil
+}
+
+var errMediaNoRefresh = errors.New("no way to refresh the media URLs")
+
+// refreshURLs replaces the mirror list through Media.Refresh, once for all
+// the fetches that found generation seen expired together. It reports
+// whether it called Refresh itself.
+func (st *mediaState) refreshURLs(ctx context.Context, seen uint64) (called bool, err error) {
+	st.mu.Lock()
+	if st.gen != seen {
+		st.mu.Unlock()
+		return false, nil // someone already did
+	}
+	if call := st.inRefresh; call != nil {
+		st.mu.Unlock()
+		select {
+		case <-call.done:
+			return false, call.err
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+	fn := st.refresh
+	if fn == nil {
+		st.mu.Unlock()
+		return false, errMediaNoRefresh
+	}
+	call := &mediaRefreshCall{done: make(chan struct{})}
+	st.inRefresh = call
+	st.mu.Unlock()
+
+	urls, err := fn(ctx)
+	if err == nil && len(urls) == 0 {
+		err = errors.New("refresh returned no URLs")
+	}
+	if err != nil {
+		err = fmt.Errorf("refreshing media URLs: %w", err)
+	}
+	st.mu.Lock()
+	if err == nil {
+		st.urls = slices.Clone(urls)
+		st.gen++
+		st.hops = nil
+		if st.preferred >= len(st.urls) {
+			st.preferred = 0
+		}
+	}
+	st.inRefresh = nil
+	call.err = err
+	close(call.done)
+	st.mu.Unlock()
+	return true, err
+}

@@ -1,0 +1,411 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/douyinfs/douyinfs/cache"
+	"github.com/valyala/fasthttp"
+)
+
+// rangeSink receives the bytes of a range in order.
+type rangeSink interface {
+	next() []byte // where the next bytes go; empty when nothing more is wanted
+	wrote(n int)  // n bytes were written at the start of next()
+}
+
+const (
+	mediaMaxHops      = 5  // redirects followed per request
+	mediaMaxRefreshes = 3  // URL refreshes per range
+	mediaMaxResumes   = 32 // restarts after a broken body that made progress
+	mediaMaxBackoff   = 10 * time.Second
+	mediaMaxRetryWait = 30 * time.Second // the longest Retry-After honoured
+)
+
+// fetchRange delivers bytes [off, end) of st into sink. It tries the mirrors
+// in order starting with the one that worked last, follows redirects,
+// refreshes the URL list when the CDN says it expired, resumes a broken body
+// from the last byte received, and backs off (with jitter, within ctx's
+// deadline) when every mirror failed transiently. It returns io.EOF, having
+// delivered all there is, when the media ends before end.
+func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end int64, sink rangeSink) error {
+	var (
+		lastErr   error
+		rounds    int // back-off rounds used
+		refreshes int
+		resumes   int
+	)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		urls, gen, pref := st.mirrors()
+		needRefresh := len(urls) == 0
+		if needRefresh {
+			lastErr = fmt.Errorf("media %s has no URLs", st.key)
+		}
+		var transient bool // some mirror may answer later
+		var wait time.Duration
+		var serverWait bool // wait was set by Retry-After
+		for k := 0; k < len(urls) && !needRefresh; k++ {
+			i := (pref + k) % len(urls)
+			mirror := urls[i]
+			if refreshes == 0 && mediaURLExpired(mirror, time.Now()) && st.canRefresh() {
+				lastErr = fmt.Errorf("media %s: %w (x-expires passed)", mediaRedact(mirror), errMediaExpired)
+				needRefresh = true
+				break
+			}
+			n, eof, err := r.attempt(ctx, st, mirror, gen, off, end, sink)
+			off += n
+			if err == nil {
+				r.worked(st, i, gen)
+				if eof {
+					return io.EOF
+				}
+				return nil
+			}
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			lastErr = err
+			if n > 0 {
+				// The body broke after some progress: resume from the
+				// last byte on the same mirror, at once.
+				r.worked(st, i, gen)
+				r.st.resumes.Add(1)
+				if resumes++; resumes > mediaMaxResumes {
+					return fmt.Errorf("media %s: giving up after %d resumes: %w", st.key, resumes-1, err)
+				}
+				r.log.Debug("media: resuming broken body", "media", st.key, "at", off, "err", err)
+				k--
+				continue
+			}
+			var se *mediaStatusError
+			switch {
+			case errors.As(err, &se) && mediaExpiredStatus(se.Status):
+				if st.canRefresh() {
+					needRefresh = true
+				}
+				// Without Refresh another mirror may still be valid.
+			case errors.As(err, &se) && se.Status == fasthttp.StatusTooManyRequests:
+				// Rate limited: slow down rather than hammer the mirrors.
+				transient = true
+				wait, serverWait = se.RetryAfter, se.HasRetryAfter
+				k = len(urls)
+			case errors.As(err, &se) && se.Status < 500 && se.Status != fasthttp.StatusRequestTimeout:
+				// Refused for good by this mirror: try the next.
+			default:
+				transient = true // 5xx, timeouts, resets, refused connections
+			}
+			if k+1 < len(urls) && !needRefresh {
+				r.st.failovers.Add(1)
+				r.log.Debug("media: trying next mirror", "media", st.key, "err", err)
+			}
+		}
+		if needRefresh {
+			if refreshes++; refreshes > mediaMaxRefreshes {
+				return fmt.Errorf("media %s: still failing after %d URL refreshes: %w", st.key, refreshes-1, lastErr)
+			}
+			called, err := st.refreshURLs(ctx, gen)
+			if called {
+				r.st.refreshes.Add(1)
+				r.log.Debug("media: refreshed URLs", "media", st.key, "err", err)
+			}
+			if err != nil {
+				return fmt.Errorf("media %s: %w (after: %w)", st.key, err, lastErr)
+			}
+			continue // the same range, with fresh URLs
+		}
+		if !transient || rounds >= r.cfg.Retries {
+			return lastErr
+		}
+		rounds++
+		r.st.retries.Add(1)
+		if serverWait {
+			// The server said how long; the jitter keeps readers that
+			// were told the same from coming back in step.
+			wait = min(wait, mediaMaxRetryWait) + rand.N(r.cfg.RetryBackoff/2+1)
+		} else {
+			wait = mediaBackoff(r.cfg.RetryBackoff, rounds)
+		}
+		if err := mediaSleep(ctx, wait); err != nil {
+			return fmt.Errorf("%w (last error: %w)", err, lastErr)
+		}
+	}
+}
+
+// mediaBackoff is base doubling per round, capped, times a jitter in
+// [0.5, 1.5) so that many readers failing together do not retry together.
+func mediaBackoff(base time.Duration, round int) time.Duration {
+	d := base << min(round-1, 16)
+	if d <= 0 || d > mediaMaxBackoff {
+		d = mediaMaxBackoff
+	}
+	return d/2 + rand.N(d)
+}
+
+var errMediaDeadline = errors.New("the caller's deadline leaves no time to retry")
+
+// mediaSleep waits d unless ctx ends first; it refuses at once when ctx's
+// deadline would pass during the wait.
+func mediaSleep(ctx context.Context, d time.Duration) error {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return errMediaDeadline
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// attempt sends one ranged GET to mirror (or where it redirected last time),
+// follows redirects, and streams the body into sink. n is the bytes
+// delivered even when err != nil; eof means the media ended before end.
+func (r *MediaReader) attempt(ctx context.Context, st *mediaState, mirror string, gen uint64, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
+	target := st.hop(mirror)
+	for hops := 0; ; hops++ {
+		if hops > mediaMaxHops {
+			return 0, false, fmt.Errorf("media %s: more than %d redirects", mediaRedact(mirror), mediaMaxHops)
+		}
+		resp, err := r.exchange(ctx, target, off, end)
+		if err != nil {
+			if target != mirror {
+				st.setHop(mirror, mirror, gen) // the remembered hop is gone
+			}
+			return 0, false, err
+		}
+		status := resp.StatusCode()
+		switch {
+		case status == fasthttp.StatusPartialContent || status == fasthttp.StatusOK:
+			st.setHop(mirror, target, gen)
+			n, eof, err = r.readBody(ctx, st, resp, target, off, end, sink)
+			mediaRelease(resp)
+			return n, eof, err
+
+		case fasthttp.StatusCodeIsRedirect(status):
+			loc := string(resp.Header.Peek("Location"))
+			mediaDrainSmall(resp)
+			mediaRelease(resp)
+			if loc == "" {
+				return 0, false, fmt.Errorf("media %s: HTTP %d without Location", mediaRedact(target), status)
+			}
+			next, err := mediaResolve(target, loc)
+			if err != nil {
+				return 0, false, fmt.Errorf("media %s: %w", mediaRedact(target), err)
+			}
+			r.st.redirects.Add(1)
+			target = next
+
+		case status == fasthttp.StatusRequestedRangeNotSatisfiable:
+			_, _, total, ok := mediaContentRange(resp.Header.Peek("Content-Range"))
+			mediaDrainSmall(resp)
+			mediaRelease(resp)
+			if ok && total >= 0 {
+				st.learnedSize(total, r.log.Warn)
+				if off >= total {
+					return 0, true, nil
+				}
+			}
+			return 0, false, fmt.Errorf("media %s: HTTP 416 for bytes %d-%d", mediaRedact(target), off, end-1)
+
+		case mediaExpiredStatus(status) && target != mirror && hops == 0:
+			// The remembered redirect target expired; the mirror itself
+			// may still hand out a fresh one.
+			mediaDrainSmall(resp)
+			mediaRelease(resp)
+			st.setHop(mirror, mirror, gen)
+			target = mirror
+
+		default:
+			e := &mediaStatusError{Status: status, URL: mediaRedact(target)}
+			if status == fasthttp.StatusTooManyRequests || status == fasthttp.StatusServiceUnavailable {
+				e.RetryAfter, e.HasRetryAfter = mediaRetryAfter(resp.Header.Peek("Retry-After"), time.Now())
+			}
+			mediaDrainSmall(resp)
+			mediaRelease(resp)
+			if mediaExpiredStatus(status) {
+				return 0, false, fmt.Errorf("%w: %w", errMediaExpired, e)
+			}
+			return 0, false, e
+		}
+	}
+}
+
+// readBody streams a 206 (or a 200 from a server that ignores Range) into
+// sink.
+func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fasthttp.Response, target string, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
+	var length int64 // bytes of [off, end) this response carries
+	var skip int64   // bytes to drop first (200: the body starts at 0)
+	if resp.StatusCode() == fasthttp.StatusPartialContent {
+		a, b, total, ok := mediaContentRange(resp.Header.Peek("Content-Range"))
+		if !ok || a != off {
+			return 0, false, fmt.Errorf("media %s: %w (%q for %d-%d)", mediaRedact(target), errMediaBadRange,
+				resp.Header.Peek("Content-Range"), off, end-1)
+		}
+		if total >= 0 {
+			st.learnedSize(total, r.log.Warn)
+		}
+		length = min(b+1, end) - off
+		eof = b+1 < end && total >= 0 && b+1 == total
+	} else {
+		total := int64(resp.Header.ContentLength())
+		if total < 0 {
+			return 0, false, fmt.Errorf("media %s: HTTP 200 without a length for a ranged request", mediaRedact(target))
+		}
+		st.learnedSize(total, r.log.Warn)
+		if off >= total {
+			return 0, true, nil
+		}
+		skip = off
+		length = min(total, end) - off
+		eof = total < end
+	}
+
+	body := resp.BodyStream()
+	if body == nil {
+		if length == 0 {
+			return 0, eof, nil
+		}
+		return 0, false, fmt.Errorf("media %s: empty body", mediaRedact(target))
+	}
+	// Cancelling ctx interrupts a read blocked on the network.
+	if rc, ok := body.(fasthttp.ReadCloserWithError); ok {
+		done := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			defer close(done)
+			_ = rc.CloseWithError(ctx.Err())
+		})
+		defer func() {
+			if !stop() {
+				<-done
+			}
+		}()
+	}
+	if skip > 0 {
+		if _, err := io.CopyN(io.Discard, body, skip); err != nil {
+			return 0, false, fmt.Errorf("media %s: skipping to %d of an unranged body: %w", mediaRedact(target), off, err)
+		}
+	}
+	for n < length {
+		buf := sink.next()
+		if len(buf) == 0 {
+			break
+		}
+		if int64(len(buf)) > length-n {
+			buf = buf[:length-n]
+		}
+		k, rerr := body.Read(buf)
+		if k > 0 {
+			sink.wrote(k)
+			n += int64(k)
+			r.st.bytes.Add(int64(k))
+		}
+		if rerr != nil {
+			if rerr == io.EOF && n == length {
+				break
+			}
+			if rerr == io.EOF {
+				rerr = io.ErrUnexpectedEOF
+			}
+			if cerr := ctx.Err(); cerr != nil {
+				return n, false, cerr
+			}
+			return n, false, fmt.Errorf("media %s: body broke at byte %d: %w", mediaRedact(target), off+n, rerr)
+		}
+	}
+	if n < length {
+		return n, false, nil // the sink wanted less (never for our sinks)
+	}
+	// Read the end of the body so the connection is reused: fasthttp pools
+	// a streamed connection only once a read has returned io.EOF.
+	var one [1]byte
+	_, _ = body.Read(one[:0])
+	_, _ = body.Read(one[:])
+	return n, eof, nil
+}
+
+// runSink fills the blocks of a cache.Run in order.
+type runSink struct {
+	run    *cache.Run
+	i      int // current block
+	filled int // bytes in the current block
+	// done gets each completed block (referenced; it must take its own
+	// reference to keep it); nil when nobody wants them.
+	done func(idx int64, b *cache.Block)
+	// pf counts read-ahead bytes in flight down as blocks complete.
+	pf *readerCounters
+}
+
+func (s *runSink) next() []byte {
+	if s.i >= s.run.Len() {
+		return nil
+	}
+	return s.run.Buf(s.i)[s.filled:]
+}
+
+func (s *runSink) wrote(n int) {
+	s.filled += n
+	if s.filled == len(s.run.Buf(s.i)) {
+		s.complete()
+		return
+	}
+	s.run.Progress(s.i, s.filled)
+}
+
+func (s *runSink) complete() {
+	size := len(s.run.Buf(s.i))
+	b := s.run.Done(s.i, s.filled, s.done != nil)
+	if s.pf != nil {
+		s.pf.prefetchInFlight.Add(-int64(size))
+	}
+	if b != nil {
+		s.done(s.run.First()+int64(s.i), b)
+		b.Release()
+	}
+	s.i++
+	s.filled = 0
+}
+
+// fill fetches the blocks of run and publishes them; it always finishes the
+// run. prefetch marks read-ahead (for the in-flight counter).
+func (r *MediaReader) fill(ctx context.Context, st *mediaState, run *cache.Run, prefetch bool,
+	done func(idx int64, b *cache.Block)) {
+	off := run.First() * r.bs
+	var length int64
+	for i := range run.Len() {
+		length += int64(len(run.Buf(i)))
+	}
+	sink := &runSink{run: run, done: done}
+	if prefetch {
+		sink.pf = &r.st
+		r.st.prefetchInFlight.Add(length)
+	}
+	err := r.fetchRange(ctx, st, off, off+length, sink)
+	if errors.Is(err, io.EOF) {
+		// The media ends inside the run: the partial block is its last.
+		if sink.i < run.Len() && sink.filled > 0 {
+			sink.complete()
+		}
+	} else if err != nil && ctx.Err() == nil {
+		r.log.Warn("media: fetch failed", "media", st.key, "offset", off+int64(sink.i)*r.bs, "err", err)
+	}
+	if prefetch && sink.i < run.Len() {
+		var left int64
+		for i := sink.i; i < run.Len(); i++ {
+			left += int64(len(run.Buf(i)))
+		}
+		r.st.prefetchInFlight.Add(-left)
+	}
+	if err == nil && sink.i < run.Len() {
+		err = fmt.Errorf("media %s: range ended early", st.key)
+	}
+	run.Finish(err)
+}

@@ -198,9 +198,10 @@ func parseURL(raw string) (Resolved, bool) {
 // extractURL returns the first http(s) URL in s, up to the first space or
 // non-ASCII character (share texts glue Chinese text to the link).
 func extractURL(s string) string {
-	lower := strings.ToLower(s)
-	i := strings.Index(lower, "https://")
-	if j := strings.Index(lower, "http://"); j >= 0 && (i < 0 || j < i) {
+	// ASCII-only case folding: strings.ToLower would change byte offsets
+	// on invalid UTF-8.
+	i := indexFoldASCII(s, "https://")
+	if j := indexFoldASCII(s, "http://"); j >= 0 && (i < 0 || j < i) {
 		i = j
 	}
 	if i < 0 {
@@ -311,4 +312,25 @@ func shortForLog(raw string) string {
 		raw = raw[:120] + "..."
 	}
 	return raw
+}
+
+// indexFoldASCII is strings.Index ignoring ASCII case; pat is lower case.
+func indexFoldASCII(s, pat string) int {
+	for i := 0; i+len(pat) <= len(s); i++ {
+		match := true
+		for k := 0; k < len(pat); k++ {
+			b := s[i+k]
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			if b != pat[k] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i
+		}
+	}
+	return -1
 }

@@ -163,6 +163,7 @@ func TestCDNForgedURLs(t *testing.T) {
 }
 
 func TestCDNExpiry(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Seed: 34, URLTTL: time.Second, PlayHop: true})
 	c := newClient(t, s)
 	p := s.World().RealVideoPost()

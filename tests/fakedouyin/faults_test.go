@@ -24,6 +24,7 @@ func rawGet(ctx context.Context, hc *http.Client, req *http.Request) (*http.Resp
 }
 
 func TestFaultKnobs(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Seed: 41})
 	c := newClient(t, s)
 	w := s.World()
@@ -153,6 +154,7 @@ func TestFaultsDeterministic(t *testing.T) {
 }
 
 func TestLatencyAndBandwidth(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Seed: 43, APILatency: 150 * time.Millisecond})
 	c := newClient(t, s)
 	p := s.World().RealVideoPost()

@@ -60,6 +60,10 @@ func TestFilesIndex(t *testing.T) {
 	if st := s.Stats(); st.FilesBytes == 0 || st.Requests["/files/"] == 0 {
 		t.Errorf("files not counted: %+v", st)
 	}
+	// httpdirfs asks for the directory without its slash.
+	if r := c.get(s.URL() + "/files"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/files/" {
+		t.Errorf("/files: HTTP %d Location %q; want a 301 to /files/", r.StatusCode, r.Header.Get("Location"))
+	}
 	if r := c.get(s.URL() + "/files/nope.mp4"); r.StatusCode != 404 {
 		t.Errorf("unknown file: HTTP %d", r.StatusCode)
 	}

@@ -63,6 +63,7 @@ func readFLV(t *testing.T, r io.Reader, d time.Duration) (n int64, lastTS uint32
 }
 
 func TestLiveFLV(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Seed: 61})
 	c := newClient(t, s)
 	room := s.World().LivingRoom()

@@ -133,6 +133,7 @@ func TestQRLoginNeedsCookie(t *testing.T) {
 }
 
 func TestQRExpiry(t *testing.T) {
+	t.Parallel()
 	s := startServer(t, Options{Seed: 73, QRLifetime: 200 * time.Millisecond, QRPollsPerStep: 2})
 	c := newClient(t, s)
 	token := str(path(sso(t, c, "/get_qrcode/", "", "").json(t), "data.token"))

@@ -20,6 +20,7 @@ func needTool(t *testing.T, name string) string {
 }
 
 func TestMediaProbes(t *testing.T) {
+	t.Parallel()
 	ffprobe := needTool(t, "ffprobe")
 	s := startServer(t, Options{Seed: 101, Users: 1, PostsPerUser: 12, BigVideoSize: 5 << 20})
 	w := s.World()
@@ -54,6 +55,7 @@ func boolStr(b bool) string {
 }
 
 func TestLiveFLVDecodes(t *testing.T) {
+	t.Parallel()
 	ffmpeg := needTool(t, "ffmpeg")
 	s := startServer(t, Options{Seed: 102})
 	c := newClient(t, s)

@@ -147,6 +147,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveCDN(w, r)
 	case strings.HasPrefix(p, "/files/"):
 		s.serveFiles(w, r)
+	case p == "/files":
+		http.Redirect(w, r, "/files/", http.StatusMovedPermanently)
 	case strings.HasPrefix(p, "/live/"):
 		s.serveLive(w, r)
 	case strings.HasPrefix(p, "/v/"):

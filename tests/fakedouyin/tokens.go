@@ -41,7 +41,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		tok := s.newMsToken()
-		w.Header().Add("Set-Cookie", "msToken="+tok+"; Path=/; Max-Age=864000; Secure; SameSite=None")
+		w.Header().Add("Set-Cookie", "msToken="+tok+"; Path=/; Max-Age=864000")
 		s.writeJSON(w, r, o, obj{"code": 0, "message": "success"}, faultNone)
 	case "/ttwid/union/register/":
 		if _, ok := fields["aid"]; !ok {

@@ -9,6 +9,7 @@ package fetch
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -86,6 +87,7 @@ type Client struct {
 	signUA string
 
 	closeOnce sync.Once
+	closed    atomic.Bool
 }
 
 // NewClient checks cfg, fills defaults for zero fields and builds a client.
@@ -195,9 +197,14 @@ func trimHosts(h Hosts) Hosts {
 	return Hosts{WWW: t(h.WWW), Live: t(h.Live), Webcast: t(h.Webcast), MsToken: t(h.MsToken), TTWID: t(h.TTWID), WebID: t(h.WebID), ShortLink: t(h.ShortLink), SSO: t(h.SSO)}
 }
 
-// Close releases idle connections. Calls after Close fail.
+// ErrClosed is returned by calls on a closed Client.
+var ErrClosed = errors.New("fetch: the client is closed")
+
+// Close releases idle connections; later calls fail with ErrClosed. Open
+// live streams are not affected (close them yourself).
 func (c *Client) Close() {
 	c.closeOnce.Do(func() {
+		c.closed.Store(true)
 		c.hc.CloseIdleConnections()
 		c.streamClient.CloseIdleConnections()
 	})

@@ -643,3 +643,19 @@ func TestNewClientValidates(t *testing.T) {
 		}
 	}
 }
+
+func TestClosedClient(t *testing.T) {
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request, body []byte) { okJSON(w, emptyPage) })
+	c := s.client(t)
+	c.Close()
+	c.Close() // twice is fine
+	if _, err := c.UserProfile(testCtx(t), "S"); !errors.Is(err, ErrClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+	if _, err := c.OpenLiveStream(testCtx(t), s.srv.URL+"/x.flv"); !errors.Is(err, ErrClosed) {
+		t.Errorf("stream after Close: %v", err)
+	}
+	if n := len(s.requests("")); n != 0 {
+		t.Errorf("%d requests after Close", n)
+	}
+}

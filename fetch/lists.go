@@ -17,9 +17,9 @@ func firstCursor(cursor string) string {
 
 func (c *Client) count() param { return param{"count", strconv.Itoa(c.cfg.PageSize)} }
 
-// postPager pages through a post list endpoint.
-func (c *Client) postPager(ep *endpoint, cursorField string, own func(cursor string) []param) *Pager[Post] {
-	return NewPager(func(ctx context.Context, cursor string) (Page[Post], error) {
+// postPages fetches pages of a post list endpoint.
+func (c *Client) postPages(ep *endpoint, cursorField string, own func(cursor string) []param) PageFunc[Post] {
+	return func(ctx context.Context, cursor string) (Page[Post], error) {
 		body, err := c.call(ctx, ep, own(escapeValue(firstCursor(cursor))), "")
 		if err != nil {
 			return Page[Post]{}, c.failed(ep, err)
@@ -30,7 +30,11 @@ func (c *Client) postPager(ep *endpoint, cursorField string, own func(cursor str
 		}
 		c.logSkipped(ep, skipped)
 		return page, nil
-	}, c.cfg.MaxEmptyPages, c.cfg.MaxPages)
+	}
+}
+
+func (c *Client) postPager(ep *endpoint, cursorField string, own func(cursor string) []param) *Pager[Post] {
+	return NewPager(c.postPages(ep, cursorField, own), c.cfg.MaxEmptyPages, c.cfg.MaxPages)
 }
 
 // UserPosts lists a user's posts, newest first (pinned posts lead).
@@ -46,9 +50,9 @@ func (c *Client) UserPosts(secUID string) *Pager[Post] {
 // private) and the answer is ErrPrivate; otherwise the list is just empty.
 func (c *Client) UserLikes(secUID string) *Pager[Post] {
 	ep := &epUserLikes
-	inner := c.postPager(ep, cursorMax, func(cursor string) []param {
+	inner := c.postPages(ep, cursorMax, func(cursor string) []param {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
-	}).fn
+	})
 	return NewPager(func(ctx context.Context, cursor string) (Page[Post], error) {
 		page, err := inner(ctx, cursor)
 		if err != nil || cursor != "" || len(page.Items) > 0 {

@@ -86,6 +86,9 @@ var ErrStreamStalled = errors.New("the live stream stalled")
 // belongs to Douyin's own hosts, not to the CDN.
 func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (io.ReadCloser, error) {
 	ep := &epLiveStream
+	if c.closed.Load() {
+		return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, ErrClosed))
+	}
 	type result struct {
 		s   *liveStream
 		err error

@@ -35,12 +35,14 @@ type Pager[T any] struct {
 	maxEmptyPages int
 	maxPages      int
 
+	// fetch serialises Next; mu guards the state, so Cursor and Done
+	// answer at once even while a page is being fetched.
+	fetch    sync.Mutex
 	mu       sync.Mutex
 	cursor   string
 	done     bool
 	pages    int
 	emptyRun int
-	lastStop string // why the pager stopped, for logs
 }
 
 // NewPager builds a pager over any page function (tests use it for
@@ -57,41 +59,54 @@ func NewPager[T any](fn PageFunc[T], maxEmptyPages, maxPages int) *Pager[T] {
 
 // Next returns the next page's items; io.EOF once the list is exhausted.
 func (p *Pager[T]) Next(ctx context.Context) ([]T, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for !p.done {
+	p.fetch.Lock()
+	defer p.fetch.Unlock()
+	for {
+		p.mu.Lock()
+		done, cursor := p.done, p.cursor
+		p.mu.Unlock()
+		if done {
+			return nil, io.EOF
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		page, err := p.fn(ctx, p.cursor)
+		page, err := p.fn(ctx, cursor)
 		if err != nil {
 			return nil, err
 		}
-		p.pages++
-		if len(page.Items) == 0 {
-			p.emptyRun++
-		} else {
-			p.emptyRun = 0
-		}
-		switch {
-		case !page.HasMore:
-			p.stop("has_more = 0")
-		case !advances(p.cursor, page.Cursor):
-			p.stop("cursor did not advance")
-		case p.maxPages > 0 && p.pages >= p.maxPages:
-			p.stop("max pages reached")
-			p.cursor = page.Cursor // resumable from here
-		case p.emptyRun >= p.maxEmptyPages:
-			p.stop("too many empty pages in a row")
-			p.cursor = page.Cursor
-		default:
-			p.cursor = page.Cursor
-		}
+		p.advance(cursor, page)
 		if len(page.Items) > 0 {
 			return page.Items, nil
 		}
 	}
-	return nil, io.EOF
+}
+
+// advance records a fetched page and decides whether the list goes on.
+func (p *Pager[T]) advance(cursor string, page Page[T]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cursor != cursor {
+		return // ResumeFrom moved the pager meanwhile; its choice wins
+	}
+	p.pages++
+	if len(page.Items) == 0 {
+		p.emptyRun++
+	} else {
+		p.emptyRun = 0
+	}
+	switch {
+	case !page.HasMore:
+		p.done = true
+	case !advances(cursor, page.Cursor):
+		p.done = true // the same page again would loop
+	case p.maxPages > 0 && p.pages >= p.maxPages:
+		p.done, p.cursor = true, page.Cursor // resumable from here
+	case p.emptyRun >= p.maxEmptyPages:
+		p.done, p.cursor = true, page.Cursor
+	default:
+		p.cursor = page.Cursor
+	}
 }
 
 // advances reports whether next is a usable cursor after cur.
@@ -102,8 +117,6 @@ func advances(cur, next string) bool {
 	// "" asks for the first page, which Douyin knows as cursor 0.
 	return !(cur == "" && next == "0")
 }
-
-func (p *Pager[T]) stop(why string) { p.done, p.lastStop = true, why }
 
 // Done reports whether the list is exhausted.
 func (p *Pager[T]) Done() bool {
@@ -124,7 +137,7 @@ func (p *Pager[T]) Cursor() string {
 func (p *Pager[T]) ResumeFrom(cursor string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.cursor, p.done, p.pages, p.emptyRun, p.lastStop = cursor, false, 0, 0, ""
+	p.cursor, p.done, p.pages, p.emptyRun = cursor, false, 0, 0
 }
 
 // Refresh walks a list from the top until it meets an item whose id is known,

@@ -186,3 +186,29 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("all new: %v, %v", postIDs(fresh), err)
 	}
 }
+
+// Cursor and Done answer while a page is being fetched.
+func TestPagerStateDuringFetch(t *testing.T) {
+	inFetch, release := make(chan struct{}), make(chan struct{})
+	p := NewPager(func(ctx context.Context, cursor string) (Page[int], error) {
+		close(inFetch)
+		<-release
+		return Page[int]{Items: []int{1}, Cursor: "c1", HasMore: false}, nil
+	}, 3, 0)
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Next(context.Background())
+		done <- err
+	}()
+	<-inFetch
+	if p.Cursor() != "" || p.Done() {
+		t.Error("state changed before the page arrived")
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !p.Done() {
+		t.Error("has_more 0 did not finish the pager")
+	}
+}

@@ -149,6 +149,9 @@ func retryableStatus(status int) bool {
 // build makes each attempt's request.
 func (c *Client) send(ctx context.Context, ep *endpoint, build func() (httpReq, error)) (httpResp, error) {
 	for attempt := 0; ; attempt++ {
+		if c.closed.Load() {
+			return httpResp{}, ErrClosed
+		}
 		if err := c.limiter.wait(ctx); err != nil {
 			return httpResp{}, err
 		}

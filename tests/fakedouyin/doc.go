@@ -23,6 +23,14 @@
 //   - Media URLs are signed, expire after Options.URLTTL (403 afterwards),
 //     and serve byte ranges (206, 416, HEAD). A fresh list or detail gives
 //     fresh URLs.
+//   - Pagination follows spec §3: posts and likes page by max_cursor, the
+//     last item's create_time in ms; favourites by a 16-digit cursor (the
+//     collect time in µs); collect folders, folder videos, mixes and the
+//     mix list by an opaque cursor (an offset). count is capped at 20.
+//     has_more is 0/1, except on the collect-folder and mix lists, where it
+//     is a JSON bool (the spec says clients must accept both). Ids Douyin
+//     sends as numbers (music.id, room ids, collects_id) are 19-digit JSON
+//     numbers that a float64 cannot hold.
 //
 // URL layout (every path lives on the one server):
 //

@@ -263,7 +263,26 @@ func TestFakePostDetail(t *testing.T) {
 		}
 		checkFakePost(t, *got, p)
 	}
-	_, err := c.PostDetail(ctx, w.DeletedPost().AwemeID)
+	// Rendition keys are part of cache keys: a list and the detail agree.
+	listed, err := c.UserPosts(w.Users[0].SecUID).Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lp := range listed {
+		if lp.Video == nil {
+			continue
+		}
+		dp, err := c.PostDetail(ctx, lp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range lp.Video.Renditions {
+			if dr := dp.Video.Renditions[i]; dr.Key != r.Key || dr.Size != r.Size {
+				t.Errorf("post %s rendition %d: list %s/%d, detail %s/%d", lp.ID, i, r.Key, r.Size, dr.Key, dr.Size)
+			}
+		}
+	}
+	_, err = c.PostDetail(ctx, w.DeletedPost().AwemeID)
 	var nf *NotFoundError
 	if !errors.As(err, &nf) || !errors.Is(err, ErrNotFound) || nf.Reason != "status_self_see" || nf.ID != w.DeletedPost().AwemeID {
 		t.Errorf("deleted post: %v", err)

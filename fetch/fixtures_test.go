@@ -599,3 +599,62 @@ func TestFixturesAllCovered(t *testing.T) {
 		}
 	}
 }
+
+func TestRenditionOrderByQuality(t *testing.T) {
+	list := generic(t, fixture(t, "aweme_post_items_2026.json")).([]any)
+	raw := rawOf(t, list[0])
+	codecs := func(rs []Rendition) (h264, h265 int) {
+		for _, r := range rs {
+			if r.Codec == CodecH264 {
+				h264++
+			} else {
+				h265++
+			}
+		}
+		return
+	}
+	best, _ := decodePost(raw, QualityBest)
+	h264, _ := decodePost(raw, QualityH264)
+	small, _ := decodePost(raw, QualitySmallest)
+	n4, n5 := codecs(best.Video.Renditions)
+	if n4 == 0 || n5 == 0 {
+		t.Fatalf("fixture item should mix codecs: %d h264, %d h265", n4, n5)
+	}
+	// h264: every H.264 gear first, each group by bitrate.
+	rs := h264.Video.Renditions
+	for i := range rs {
+		if (i < n4) != (rs[i].Codec == CodecH264) {
+			t.Fatalf("h264 order: %d is %s", i, rs[i].Codec)
+		}
+		if i > 0 && i != n4 && rs[i].Bitrate > rs[i-1].Bitrate {
+			t.Errorf("h264 order: bitrate rises at %d", i)
+		}
+	}
+	// smallest: data_size ascending; the same set of keys in every order.
+	rs = small.Video.Renditions
+	for i := 1; i < len(rs); i++ {
+		if rs[i].Size < rs[i-1].Size {
+			t.Errorf("smallest order: size falls at %d", i)
+		}
+	}
+	if rs[0].Key != "540_4_1" || best.Video.Best().Key != "normal_1080_0" || h264.Video.Best().Key != "normal_1080_0" {
+		t.Errorf("firsts: smallest %s, best %s, h264 %s", rs[0].Key, best.Video.Best().Key, h264.Video.Best().Key)
+	}
+	keys := func(p Post) []string {
+		var ks []string
+		for _, r := range p.Video.Renditions {
+			ks = append(ks, r.Key)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	if !slices.Equal(keys(best), keys(h264)) || !slices.Equal(keys(best), keys(small)) {
+		t.Error("orders disagree on the set of renditions")
+	}
+	// Equal bitrate: H.264 wins "best".
+	tie := []Rendition{{Key: "b", Bitrate: 5, Codec: CodecH265}, {Key: "a", Bitrate: 5, Codec: CodecH264}, {Key: "c", Bitrate: 9, Codec: CodecH265}}
+	orderRenditions(tie, QualityBest)
+	if tie[0].Key != "c" || tie[1].Key != "a" {
+		t.Errorf("tie order %v", tie)
+	}
+}

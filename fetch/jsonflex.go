@@ -3,7 +3,9 @@ package fetch
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
 )
 
 // Douyin is loose with JSON types: ids arrive as strings or as 19-digit
@@ -87,31 +89,33 @@ func (f *jbool) UnmarshalJSON(b []byte) error {
 	if len(b) == 0 || string(b) == "null" {
 		return nil
 	}
-	var n jint
 	switch b[0] {
 	case 't':
-		f.v, f.set = true, true
+		f.v = true
 	case 'f':
-		f.v, f.set = false, true
+		f.v = false
 	case '{', '[':
 		return nil
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.ToLower(strings.TrimSpace(s))
+		f.v = s == "true" || parseIntLoose(s) != 0
 	default:
+		var n jint
 		if err := n.UnmarshalJSON(b); err != nil {
 			return err
 		}
-		if b[0] == '"' && (string(b) == `"true"` || string(b) == `"false"`) {
-			n = 0
-			if string(b) == `"true"` {
-				n = 1
-			}
-		}
-		f.v, f.set = n != 0, true
+		f.v = n != 0
 	}
+	f.set = true
 	return nil
 }
 
-// jlist is a list that Douyin sometimes sends as a single object (F2 handles
-// video.bit_rate arriving that way) or as null.
+// jlist is a list that Douyin sometimes sends as a single element (F2 handles
+// video.bit_rate arriving as one object) or as null.
 type jlist[T any] []T
 
 func (l *jlist[T]) UnmarshalJSON(b []byte) error {
@@ -123,14 +127,19 @@ func (l *jlist[T]) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '[':
 		var v []T
-		if err := json.Unmarshal(b, &v); err != nil {
+		// A mistyped field inside one element leaves that field empty; the
+		// rest of the list still counts (see decodeItem).
+		err := json.Unmarshal(b, &v)
+		var te *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &te) {
 			return err
 		}
 		*l = v
-	case '{':
+	default: // one element sent bare
 		var v T
 		if err := json.Unmarshal(b, &v); err != nil {
-			return err
+			*l = nil // not even one element: absent rather than fatal
+			return nil
 		}
 		*l = jlist[T]{v}
 	}

@@ -1,10 +1,12 @@
 package fetch
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -14,12 +16,68 @@ import (
 //
 //	go test ./fetch/ -run '^$' -fuzz FuzzDecodePost -fuzztime 30s
 
+// addFixtureSeeds adds compact forms of real fixtures: the fuzzer's input
+// minimisation crawls on 40 KB seeds, so only the keys the decoders read are
+// kept, lists cut to two elements and strings to 48 bytes.
 func addFixtureSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
-		if b, err := os.ReadFile(filepath.Join(fixturesDir, n)); err == nil && len(b) < 64<<10 {
-			f.Add(b)
+		b, err := os.ReadFile(filepath.Join(fixturesDir, n))
+		if err != nil {
+			continue
+		}
+		var v any
+		if json.Unmarshal(b, &v) != nil {
+			continue
+		}
+		if c, err := json.Marshal(compact(v, false)); err == nil {
+			f.Add(c)
 		}
 	}
+}
+
+// decoderKeys are the JSON keys some decoder reads.
+var decoderKeys = map[string]bool{}
+
+func init() {
+	for k := range strings.FieldsSeq(`aweme_id aweme_type desc create_time author uid id id_str sec_uid unique_id
+		short_id nickname signature is_top share_url share_info duration video bit_rate gear_name is_h265 is_bytevc1
+		format play_addr url_list uri width height data_size url_key origin_cover cover images music title status
+		play_url mix_info mix_id mix_name statis current_episode updated_to_episode statistics digg_count
+		aweme_list has_more max_cursor cursor status_code status_msg user data room owner web_rid stream_url
+		flv_pull_url hls_pull_url_map user_count user_count_str stats finish_time aweme_detail filter_detail
+		filter_reason detail_msg notice show_favorite_list room_id room_id_str live_status user_live
+		avatar_larger avatar_large avatar_thumb collects_list collects_id collects_name mix_infos cover_url
+		aweme_count follower_count mix_count`) {
+		decoderKeys[k] = true
+	}
+}
+
+func compact(v any, allKeys bool) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if allKeys || decoderKeys[k] {
+				// Stream URL maps are keyed by quality: keep those keys.
+				out[k] = compact(e, k == "flv_pull_url" || k == "hls_pull_url_map")
+			}
+		}
+		return out
+	case []any:
+		out := []any{}
+		for i, e := range x {
+			if i == 2 {
+				break
+			}
+			out = append(out, compact(e, false))
+		}
+		return out
+	case string:
+		if len(x) > 48 {
+			return x[:48]
+		}
+	}
+	return v
 }
 
 var oddShapes = []string{

@@ -42,10 +42,6 @@ type fileConfig struct {
 		WebID     string `toml:"webid"`
 		ShortLink string `toml:"short_link"`
 		SSO       string `toml:"sso"`
-		// LiveRooms catches config.toml's "live_rooms = []", which the
-		// file writes after the [hosts] header, so TOML files it under
-		// hosts. Both places are accepted until the file is fixed.
-		LiveRooms []string `toml:"live_rooms"`
 	} `toml:"hosts"`
 	Users     []userConfig `toml:"users"`
 	LiveRooms []string     `toml:"live_rooms"`
@@ -99,6 +95,9 @@ type fileConfig struct {
 		Level  string `toml:"level"`
 		Format string `toml:"format"`
 	} `toml:"log"`
+	Metrics struct {
+		Addr string `toml:"addr"`
+	} `toml:"metrics"`
 }
 
 type userConfig struct {
@@ -121,7 +120,6 @@ func defaultConfig() *fileConfig {
 	c.Hosts.ShortLink = "https://v.douyin.com"
 	c.Hosts.SSO = "https://sso.douyin.com"
 	c.LiveRooms = []string{}
-	c.Hosts.LiveRooms = []string{}
 	c.Naming.Template = "{create}_{desc}_{aweme_id}"
 	c.Naming.TimeZone = "Asia/Shanghai"
 	c.Naming.MaxDescBytes = 120
@@ -227,13 +225,14 @@ func unknownKeys(keys []toml.Key) []string {
 // settings is the parsed configuration, split into the structs each package
 // receives. Loggers are filled in once logging is set up.
 type settings struct {
-	API        fetch.Config
-	Reader     fetch.ReaderConfig
-	Blocks     cache.BlocksConfig
-	FS         dfs.Config
-	CookieFile string
-	LogLevel   slog.Level
-	LogFormat  string
+	API         fetch.Config
+	Reader      fetch.ReaderConfig
+	Blocks      cache.BlocksConfig
+	FS          dfs.Config
+	CookieFile  string
+	LogLevel    slog.Level
+	LogFormat   string
+	MetricsAddr string // "" = no metrics endpoint
 }
 
 // build validates c and converts it. It does not read the cookie file: only
@@ -280,7 +279,7 @@ func build(c *fileConfig) (*settings, error) {
 		seen[u.Name] = true
 		s.FS.Users = append(s.FS.Users, dfs.UserEntry{Name: u.Name, SecUID: u.SecUserID})
 	}
-	liveRooms := append(slices.Clone(c.LiveRooms), c.Hosts.LiveRooms...)
+	liveRooms := slices.Clone(c.LiveRooms)
 	for _, r := range liveRooms {
 		if r == "" || strings.ContainsAny(r, "/\x00") {
 			return nil, bad("live_rooms", "%q is not a room id", r)
@@ -370,6 +369,7 @@ func build(c *fileConfig) (*settings, error) {
 		return nil, bad("log.format", "%q is not text or json", c.Log.Format)
 	}
 	s.LogLevel, s.LogFormat = level, c.Log.Format
+	s.MetricsAddr = c.Metrics.Addr
 
 	timeout := time.Duration(c.Network.Timeout)
 	s.API = fetch.Config{

@@ -200,10 +200,14 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		logOut = f
 	}
 	logger := newLogger(logOut, s.LogLevel, s.LogFormat, s.API.Cookie)
-	var metrics *metricsServer
+	metricsAddr := s.MetricsAddr
 	if m.metricsAddr != "" {
+		metricsAddr = m.metricsAddr // the flag overrides the file
+	}
+	var metrics *metricsServer
+	if metricsAddr != "" {
 		// Listen before mounting so a taken port fails the start, not later.
-		if metrics, err = listenMetrics(m.metricsAddr, logger); err != nil {
+		if metrics, err = listenMetrics(metricsAddr, logger); err != nil {
 			return err
 		}
 		defer metrics.Close()

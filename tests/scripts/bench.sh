@@ -48,7 +48,7 @@ DOUYINFS=${DOUYINFS:-bin/douyinfs}
 FAKEDOUYIN=${FAKEDOUYIN:-bin/fakedouyin}
 
 die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "bench: $*" >&2; }
+log() { printf 'bench %02d:%02d %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 [ -x "$DOUYINFS" ] && [ -x "$FAKEDOUYIN" ] || die "$DOUYINFS or $FAKEDOUYIN is missing: run make build (or make bench)"
 [ -e /dev/fuse ] || die "/dev/fuse is missing; FUSE is needed"
 [ "$(id -u)" -eq 0 ] || die "run as root: the benchmark drops the page cache and mounts with httpdirfs"
@@ -234,6 +234,7 @@ row reread "Re-read of that file right after (page cache), CDN model" "MB/s" hi 
 row first64 "Time to the first 64 KiB (open + read), CDN model" "ms" lo 1
 row rand50 "Random 64 KiB reads ($RAND_N, fixed seed), p50, CDN model" "ms" lo 1
 row rand95 "Random 64 KiB reads, p95, CDN model" "ms" lo 1
+row rand_mb "Bytes the server sent for those $RAND_N reads ($((RAND_N * 64 / 1024)).$((RAND_N * 64 % 1024 * 10 / 1024)) MiB asked)" "MiB" lo 1
 row ffp_bytes "ffprobe of the moov-at-end MP4: bytes sent ÷ file size" "×" lo 2
 row ffp_time "ffprobe of the moov-at-end MP4: time, CDN model" "ms" lo 0
 row ls1 "ls -l of a user with $LS_POSTS posts ($LS_LATENCY API latency), first" "s" lo 2
@@ -340,11 +341,15 @@ rand_one() {
     [ -n "$target" ] && stat "$target" >/dev/null # metadata warm: time the data path
   fi
   drop_caches
+  "$FAKESTAT" -reset "$FAKE_URL"
   if out=$(timeout 300 "$RANDREAD" -n "$RAND_N" "$target"); then
+    local sent
+    sent=$(kv media_bytes "$("$FAKESTAT" "$FAKE_URL")")
     record first64 "$tool" "$(kv first_ms "$out")"
     record rand50 "$tool" "$(kv p50_ms "$out")"
     record rand95 "$tool" "$(kv p95_ms "$out")"
-    log "  random $tool: $out"
+    record rand_mb "$tool" "$(awk -v b="$sent" 'BEGIN { printf "%.2f", b / 1048576 }')"
+    log "  random $tool: $out sent=$sent"
   else
     record first64 "$tool" ERR
   fi
@@ -372,6 +377,7 @@ ffprobe_one() {
     mount_tool "$tool" "$mnt" || { record ffp_bytes "$tool" ERR; return; }
   fi
   drop_caches
+  ffprobe -version >/dev/null # its libraries back in memory: time the probe, not the disk
   # Count every media byte from the lookup on (a tool may fetch on open).
   "$FAKESTAT" -reset "$FAKE_URL"
   if [ "$tool" != direct ]; then
@@ -440,19 +446,21 @@ fi
 
 # ---------------------------------------------------------------- rsync
 
-# The others see the fake's /files/ index: the same video files (the best
-# rendition of each video post). douyinfs's posts/ also holds image posts
-# (directories of JPEGs), so its rsync takes only the .mp4 files.
+# The others see the fake's /files/ index, which holds the same video files
+# (the best rendition of each video post) beside images and music; douyinfs's
+# posts/ holds image posts as directories. So every tool copies only the .mp4
+# files at the top: the same files, the same bytes.
 rsync_one() {
-  local tool=$1 src mnt=$work/mnt-$tool-rsync-$RANDOM dst=$work/rsync-dst filter=()
+  local tool=$1 src mnt=$work/mnt-$tool-rsync-$RANDOM dst=$work/rsync-dst
+  local filter=(--exclude='*/' --include='*.mp4' --exclude='*')
   rm -rf "$dst"
   mount_tool "$tool" "$mnt" || { record rs1 "$tool" ERR; return; }
   if [ "$tool" = douyinfs ]; then
     src=$(ls -d "$mnt"/users/*/posts | head -n1)/
-    filter=(--exclude='*/' --include='*.mp4' --exclude='*')
   else
     src=$mnt/
   fi
+  sync
   "$FAKESTAT" -reset "$FAKE_URL"
   local t0 s1 s2 out1 out2 rc
   t0=$(now_ns)
@@ -472,6 +480,7 @@ rsync_one() {
     return
   fi
   out1=$("$FAKESTAT" "$FAKE_URL")
+  sync # the first run's writes are not the second run's business
   "$FAKESTAT" -reset "$FAKE_URL"
   t0=$(now_ns)
   rsync -a --stats "${filter[@]}" "$src" "$dst/" >"$work/rsync2.out" 2>&1
@@ -479,14 +488,14 @@ rsync_one() {
   out2=$("$FAKESTAT" "$FAKE_URL")
   local lit files
   lit=$(sed -n 's/^Literal data: \([0-9,]*\).*/\1/p' "$work/rsync2.out" | tr -d ,)
-  files=$(sed -n 's/^Total file size: \([0-9,]*\).*/\1/p' "$work/rsync1.out" | tr -d ,)
+  files="$(sed -n 's/^Number of files: .*reg: \([0-9,]*\).*/\1/p' "$work/rsync1.out" | tr -d ,) files, $(fmt_size "$(sed -n 's/^Total file size: \([0-9,]*\).*/\1/p' "$work/rsync1.out" | tr -d ,)")"
   record rs1 "$tool" "$s1"
   record rs2 "$tool" "$s2"
   record rs2_data "$tool" "${lit:-ERR}"
   record rs2_req "$tool" "$(($(kv api "$out2") + $(kv tokens "$out2") + $(kv cdn_reqs "$out2") + $(kv files_reqs "$out2") + $(kv play_reqs "$out2")))"
   [ "$tool" = douyinfs ] && record rs_api douyinfs "$(($(kv api "$out1") + $(kv api "$out2")))"
   RSYNC_TOTAL[$tool]=$files
-  log "  rsync $tool: ${s1}s then ${s2}s; $(fmt_size "${files:-0}") copied; second run literal data ${lit:-?}; $out2"
+  log "  rsync $tool: ${s1}s then ${s2}s; $files copied; second run literal data ${lit:-?}; $out2"
   unmount_tool
 }
 
@@ -502,9 +511,14 @@ if want rsync; then
       rsync_one "$tool"
     done
   done
-  sizes=""
-  for t in "${!RSYNC_TOTAL[@]}"; do sizes+="$t $(fmt_size "${RSYNC_TOTAL[$t]:-0}"), "; done
-  [ -n "$sizes" ] && note "rsync copied (total file size per tool): ${sizes%, }."
+  # Every tool must have copied the same files; say so, or show the difference.
+  if [ ${#RSYNC_TOTAL[@]} -gt 0 ]; then
+    if [ "$(printf '%s\n' "${RSYNC_TOTAL[@]}" | sort -u | wc -l)" -eq 1 ]; then
+      note "rsync: every tool copied the same $(printf '%s\n' "${RSYNC_TOTAL[@]}" | head -n1) (the $RSYNC_POSTS posts' videos, --include='*.mp4'); a second run that sends no data and makes no request is the goal."
+    else
+      note "rsync: the tools did not copy the same files: $(for t in "${!RSYNC_TOTAL[@]}"; do printf '%s %s; ' "$t" "${RSYNC_TOTAL[$t]}"; done)"
+    fi
+  fi
 fi
 
 # ---------------------------------------------------------------- memory
@@ -540,15 +554,21 @@ stop_fake
 
 # ---------------------------------------------------------------- report
 
-note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better. Each run mounts afresh and the page cache is dropped before each measurement (the re-read row excepted)."
-note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge; \"unthrottled\" is loopback speed, bounded by the 2 cores that run the fake, the tool and the reader together."
-note "curl (direct HTTP): sequential rows are curl downloading the file; random rows are ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe reads the URL itself. rclone and httpdirfs mount the fake's /files/ index (rclone's http backend; httpdirfs without --cache), which serves the same bytes as the CDN."
-note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup."
+note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better; the last column divides douyinfs's median by the best other tool's. Every run mounts afresh, and the page cache is dropped before each measurement (the re-read excepted)."
+note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge. \"Unthrottled\" is loopback speed, bounded by the $(nproc) cores that run the fake, the file system and the reader together."
+note "curl (direct HTTP) is the no-file-system baseline: curl downloading the file; for the random rows, ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe given the URL. rclone (http backend, --read-only) and httpdirfs (no --cache) mount the fake's /files/ index, which serves the same bytes with the same CDN model; douyinfs reads the signed CDN URLs its API answers give, with its defaults except where a row says otherwise."
+note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup. \"Bytes the server sent\" shows what each tool fetched for the random reads: read-ahead in blocks or a background download of the whole file buys later hits with bandwidth."
+note "ffprobe: the fake's one moov-at-end MP4 is a real $(numfmt --to=iec-i --suffix=B "$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)") file, smaller than one douyinfs block (1 MiB), so fetching it whole scores 1.00; below 1.00 a tool skipped part of the media data."
+if want ls; then
+  note "ls -l: douyinfs only (rclone and httpdirfs have no Douyin API). The first listing pages through the API 20 posts at a time, paced by douyinfs's default rate limit (network.rate_limit = 5 requests/s, burst 10, which keeps a scan below Douyin's anti-abuse threshold): 100 pages cannot take less than about 18 s, whatever the latency."
+fi
 if [ ${#capped[@]} -gt 0 ]; then
   note "Stopped at a time cap (reads ${CAP} s, re-reads ${REREAD_CAP} s, parallel readers ${PAR_CAP} s: throughput over the bytes read; rsync ${RSYNC_CAP} s: not repeated): $(printf '%s\n' "${capped[@]}" | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 ×\1/' | paste -sd, - | sed 's/,/, /g')."
 fi
-note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger; the $PAR_READERS readers share the one $PAR_SIZE video, start at evenly spaced offsets, wrap around, and drop what they read from the page cache so no reader is served by another's pages."
-
+if has_tool httpdirfs; then
+  note "httpdirfs $(httpdirfs --version 2>&1 | awk 'NR == 1 {print $NF}') (Debian) makes one blocking ranged GET per FUSE read of at most 128 KiB and spends about 100 ms on each here even unthrottled (random reads: about 130 ms each with the 30 ms TTFB), hence its ~1–2 MB/s. Its --cache mode (which with this fake also needs --no-range-check) crashes when a file is closed while its background download runs (\"Cache_free: could not destroy bgt_lock\"), which every capped or partial read here does, so it runs without."
+fi
+note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
 {
   echo "# Benchmarks"
   echo

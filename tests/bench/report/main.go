@@ -221,7 +221,11 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 	default:
 		verdict = fmt.Sprintf("%.2f× worse", 1/factor)
 	}
-	s := fmt.Sprintf("%s than %s", verdict, bestLabel)
+	than := " than "
+	if verdict == "≈ same" {
+		than = " as "
+	}
+	s := verdict + than + bestLabel
 	if bound {
 		s += " (a run was stopped at the cap)"
 	}

@@ -255,6 +255,11 @@ func (r *Run) Finish(err error) {
 	for i := r.next; i < len(r.flights); i++ {
 		f := r.flights[i]
 		b := f.block
+		// Out of the table before the waiters wake: one that retries must
+		// be able to claim the block at once.
+		r.c.flightsMu.Lock()
+		delete(r.c.flights, b.key)
+		r.c.flightsMu.Unlock()
 		f.mu.Lock()
 		f.done = true
 		f.block = nil
@@ -265,9 +270,6 @@ func (r *Run) Finish(err error) {
 		}
 		f.wakeLocked()
 		f.mu.Unlock()
-		r.c.flightsMu.Lock()
-		delete(r.c.flights, b.key)
-		r.c.flightsMu.Unlock()
 		b.Release()
 	}
 	r.next = len(r.flights)

@@ -545,10 +545,12 @@ func TestMediaHandleCloseStopsReadAhead(t *testing.T) {
 	warm.Close()
 	base := runtime.NumGoroutine()
 
-	for range 3 {
-		h := e.r.Open(e.cdn.media("cl", true))
+	for i := range 3 {
+		id := fmt.Sprintf("cl%d", i) // a fresh file each time: nothing cached
+		e.cdn.add(id, size)
+		h := e.r.Open(e.cdn.media(id, true))
 		for off := int64(0); off < 8*tBS; off += 32 << 10 {
-			checkRead(t, h, "cl", size, off, 32<<10)
+			checkRead(t, h, id, size, off, 32<<10)
 		}
 		if e.r.Stats().PrefetchInFlight == 0 {
 			t.Fatal("no read-ahead in flight before Close")

@@ -59,7 +59,7 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 				needRefresh = true
 				break
 			}
-			n, eof, err := r.attempt(ctx, st, mirror, gen, off, end, sink)
+			n, eof, err := r.attempt(ctx, st, i, mirror, gen, off, end, sink)
 			off += n
 			if err == nil {
 				r.worked(st, i, gen)
@@ -169,7 +169,7 @@ func mediaSleep(ctx context.Context, d time.Duration) error {
 // attempt sends one ranged GET to mirror (or where it redirected last time),
 // follows redirects, and streams the body into sink. n is the bytes
 // delivered even when err != nil; eof means the media ended before end.
-func (r *MediaReader) attempt(ctx context.Context, st *mediaState, mirror string, gen uint64, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
+func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror string, gen uint64, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
 	target := st.hop(mirror)
 	for hops := 0; ; hops++ {
 		if hops > mediaMaxHops {
@@ -185,6 +185,9 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, mirror string
 		status := resp.StatusCode()
 		switch {
 		case status == fasthttp.StatusPartialContent || status == fasthttp.StatusOK:
+			// Remember the mirror now, not after the body: reads started
+			// meanwhile should not try a dead mirror first.
+			r.worked(st, i, gen)
 			st.setHop(mirror, target, gen)
 			n, eof, err = r.readBody(ctx, st, resp, target, off, end, sink)
 			mediaRelease(resp)

@@ -56,6 +56,11 @@ for t in fusermount3 curl rsync ffprobe rclone httpdirfs; do
   command -v "$t" >/dev/null || die "$t is missing: run make deps-bench"
 done
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+  log "warning: the machine is busy (load average $LOAD_BEFORE): timings will be noisy"
+fi
+
 work=$(mktemp -d /tmp/douyinfs-bench.XXXXXX)
 results=$work/results.tsv
 : >"$results"
@@ -97,6 +102,9 @@ secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 
 record() { printf 'R\t%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 row() { printf 'D\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
 note() { printf 'N\t%s\n' "$*" >>"$results"; }
+# late_note: a note about one section, printed after the general ones.
+late_notes=()
+late_note() { late_notes+=("$*"); }
 capped=()
 # mark_capped ROW TOOL: that figure was stopped at a time cap.
 mark_capped() { capped+=("$2 (${SHORT[$1]:-$1})"); }
@@ -218,9 +226,9 @@ machine() {
   mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   cat <<EOF
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
-- machine: $(nproc) cores (${cpu:-unknown CPU}), $mem memory, kernel $(uname -r)
+- machine: $(nproc) cores (${cpu:-unknown CPU}), $mem memory, kernel $(uname -r); load average (1, 5, 15 min) $LOAD_BEFORE before the run, $(cut -d' ' -f1-3 /proc/loadavg) after it (other work on the machine shows as spread)
 - $(go version)
-- douyinfs $("$DOUYINFS" version 2>/dev/null | head -n1) at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')
+- douyinfs $("$DOUYINFS" version 2>/dev/null | head -n1 | sed 's/^douyinfs //') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')
 - $(curl --version | head -n1 | cut -d' ' -f1-2), $(rclone version 2>/dev/null | head -n1), $(httpdirfs --version 2>&1 | head -n1), $(rsync --version | head -n1 | awk '{print $1, $3}'), $(ffprobe -version | head -n1 | cut -d' ' -f1-3), fusermount3 $(fusermount3 --version 2>&1 | awk '{print $NF}')
 EOF
 }
@@ -514,9 +522,9 @@ if want rsync; then
   # Every tool must have copied the same files; say so, or show the difference.
   if [ ${#RSYNC_TOTAL[@]} -gt 0 ]; then
     if [ "$(printf '%s\n' "${RSYNC_TOTAL[@]}" | sort -u | wc -l)" -eq 1 ]; then
-      note "rsync: every tool copied the same $(printf '%s\n' "${RSYNC_TOTAL[@]}" | head -n1) (the $RSYNC_POSTS posts' videos, --include='*.mp4'); a second run that sends no data and makes no request is the goal."
+      late_note "rsync: every tool copied the same $(printf '%s\n' "${RSYNC_TOTAL[@]}" | head -n1) (the $RSYNC_POSTS posts' videos, --include='*.mp4'); a second run that sends no data and makes no request is the goal."
     else
-      note "rsync: the tools did not copy the same files: $(for t in "${!RSYNC_TOTAL[@]}"; do printf '%s %s; ' "$t" "${RSYNC_TOTAL[$t]}"; done)"
+      late_note "rsync: the tools did not copy the same files: $(for t in "${!RSYNC_TOTAL[@]}"; do printf '%s %s; ' "$t" "${RSYNC_TOTAL[$t]}"; done)"
     fi
   fi
 fi
@@ -563,12 +571,13 @@ if want ls; then
   note "ls -l: douyinfs only (rclone and httpdirfs have no Douyin API). The first listing pages through the API 20 posts at a time, paced by douyinfs's default rate limit (network.rate_limit = 5 requests/s, burst 10, which keeps a scan below Douyin's anti-abuse threshold): 100 pages cannot take less than about 18 s, whatever the latency."
 fi
 if [ ${#capped[@]} -gt 0 ]; then
-  note "Stopped at a time cap (reads ${CAP} s, re-reads ${REREAD_CAP} s, parallel readers ${PAR_CAP} s: throughput over the bytes read; rsync ${RSYNC_CAP} s: not repeated): $(printf '%s\n' "${capped[@]}" | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 ×\1/' | paste -sd, - | sed 's/,/, /g')."
+  note "Stopped at a time cap (reads ${CAP} s, re-reads ${REREAD_CAP} s, parallel readers ${PAR_CAP} s: throughput over the bytes read; rsync ${RSYNC_CAP} s: not repeated): $(printf '%s\n' "${capped[@]}" | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/\2 ×\1/' | paste -sd';' - | sed 's/;/; /g')."
 fi
 if has_tool httpdirfs; then
   note "httpdirfs $(httpdirfs --version 2>&1 | awk 'NR == 1 {print $NF}') (Debian) makes one blocking ranged GET per FUSE read of at most 128 KiB and spends about 100 ms on each here even unthrottled (random reads: about 130 ms each with the 30 ms TTFB), hence its ~1–2 MB/s. Its --cache mode (which with this fake also needs --no-range-check) crashes when a file is closed while its background download runs (\"Cache_free: could not destroy bgt_lock\"), which every capped or partial read here does, so it runs without."
 fi
 note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
+for n in "${late_notes[@]}"; do note "$n"; done
 {
   echo "# Benchmarks"
   echo

@@ -565,8 +565,8 @@ stop_fake
 note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better; the last column divides douyinfs's median by the best other tool's. Every run mounts afresh, and the page cache is dropped before each measurement (the re-read excepted)."
 note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge. \"Unthrottled\" is loopback speed, bounded by the $(nproc) cores that run the fake, the file system and the reader together."
 note "curl (direct HTTP) is the no-file-system baseline: curl downloading the file; for the random rows, ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe given the URL. rclone (http backend, --read-only) and httpdirfs (no --cache) mount the fake's /files/ index, which serves the same bytes with the same CDN model; douyinfs reads the signed CDN URLs its API answers give, with its defaults except where a row says otherwise."
-note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup. \"Bytes the server sent\" shows what each tool fetched for the random reads: read-ahead in blocks or a background download of the whole file buys later hits with bandwidth."
-note "ffprobe: the fake's one moov-at-end MP4 is a real $(numfmt --to=iec-i --suffix=B "$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)") file, smaller than one douyinfs block (1 MiB), so fetching it whole scores 1.00; below 1.00 a tool skipped part of the media data."
+want cdn && note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup. \"Bytes the server sent\" shows what each tool fetched for the random reads: read-ahead in blocks or a background download of the whole file buys later hits with bandwidth."
+want ffprobe && note "ffprobe: the fake's one moov-at-end MP4 is a real $(numfmt --to=iec-i --suffix=B "$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)") file, smaller than one douyinfs block (1 MiB), so fetching it whole scores 1.00; below 1.00 a tool skipped part of the media data."
 if want ls; then
   note "ls -l: douyinfs only (rclone and httpdirfs have no Douyin API). The first listing pages through the API 20 posts at a time, paced by douyinfs's default rate limit (network.rate_limit = 5 requests/s, burst 10, which keeps a scan below Douyin's anti-abuse threshold): 100 pages cannot take less than about 18 s, whatever the latency."
 fi
@@ -576,7 +576,7 @@ fi
 if has_tool httpdirfs; then
   note "httpdirfs $(httpdirfs --version 2>&1 | awk 'NR == 1 {print $NF}') (Debian) makes one blocking ranged GET per FUSE read of at most 128 KiB and spends about 100 ms on each here even unthrottled (random reads: about 130 ms each with the 30 ms TTFB), hence its ~1–2 MB/s. Its --cache mode (which with this fake also needs --no-range-check) crashes when a file is closed while its background download runs (\"Cache_free: could not destroy bgt_lock\"), which every capped or partial read here does, so it runs without."
 fi
-note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
+want rss && note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
 for n in "${late_notes[@]}"; do note "$n"; done
 {
   echo "# Benchmarks"

@@ -21,7 +21,6 @@
 # run, not absolute numbers across machines.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
 
 RUNS=${BENCH_RUNS:-3}
 CAP=${BENCH_CAP:-20}
@@ -68,35 +67,13 @@ mkdir -p "$work/bin"
 fake_pid="" tool_pid="" tool_mnt=""
 status=1
 
-cleanup() {
-  trap - INT TERM EXIT
-  [ -n "$tool_mnt" ] && unmount_tool
-  stop_fake
-  # Anything left mounted under the work directory (an interrupted run).
-  for m in $(awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/mounts); do
-    fusermount3 -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-  done
-  if [ "$status" -ne 0 ] || [ -n "${BENCH_KEEP:-}" ]; then
-    log "work directory kept: $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap 'status=130; exit 130' INT TERM
-trap cleanup EXIT
-
-log "building the helpers (tests/bench)"
-go build -o "$work/bin/" ./tests/bench/seqread ./tests/bench/randread ./tests/bench/fakestat ./tests/bench/report ||
-  die "building tests/bench failed"
-SEQREAD=$work/bin/seqread RANDREAD=$work/bin/randread FAKESTAT=$work/bin/fakestat REPORT=$work/bin/report
-
 # ---------------------------------------------------------------- helpers
 
 # kv KEY LINE: the value of KEY in a "k=v k=v" line.
 kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -n1; }
 
 now_ns() { date +%s%N; }
-# elapsed START_NS [DIVISOR]: seconds (or START/DIVISOR units) since START_NS.
+# secs_since START_NS: seconds since START_NS (from now_ns).
 secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 
 record() { printf 'R\t%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
@@ -218,6 +195,28 @@ path_of() {
 
 fmt_size() { numfmt --to=iec-i --suffix=B "$1"; }
 
+cleanup() {
+  trap - INT TERM EXIT
+  [ -n "$tool_mnt" ] && unmount_tool
+  stop_fake
+  # Anything left mounted under the work directory (an interrupted run).
+  for m in $(awk -v w="$work/" 'index($2, w) == 1 {print $2}' /proc/mounts); do
+    fusermount3 -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
+  if [ "$status" -ne 0 ] || [ -n "${BENCH_KEEP:-}" ]; then
+    log "work directory kept: $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap 'status=130; exit 130' INT TERM
+trap cleanup EXIT
+
+log "building the helpers (tests/bench)"
+go build -o "$work/bin/" ./tests/bench/seqread ./tests/bench/randread ./tests/bench/fakestat ./tests/bench/report ||
+  die "building tests/bench failed"
+SEQREAD=$work/bin/seqread RANDREAD=$work/bin/randread FAKESTAT=$work/bin/fakestat REPORT=$work/bin/report
+
 # ---------------------------------------------------------------- machine
 
 machine() {
@@ -242,7 +241,7 @@ row reread "Re-read of that file right after (page cache), CDN model" "MB/s" hi 
 row first64 "Time to the first 64 KiB (open + read), CDN model" "ms" lo 1
 row rand50 "Random 64 KiB reads ($RAND_N, fixed seed), p50, CDN model" "ms" lo 1
 row rand95 "Random 64 KiB reads, p95, CDN model" "ms" lo 1
-row rand_mb "Bytes the server sent for those $RAND_N reads ($((RAND_N * 64 / 1024)).$((RAND_N * 64 % 1024 * 10 / 1024)) MiB asked)" "MiB" lo 1
+row rand_mb "Bytes the server sent for those $RAND_N reads ($(awk -v n="$RAND_N" 'BEGIN { printf "%.1f", n * 64 / 1024 }') MiB asked)" "MiB" lo 1
 row ffp_bytes "ffprobe of the moov-at-end MP4: bytes sent ÷ file size" "×" lo 2
 row ffp_time "ffprobe of the moov-at-end MP4: time, CDN model" "ms" lo 0
 row ls1 "ls -l of a user with $LS_POSTS posts ($LS_LATENCY API latency), first" "s" lo 2
@@ -259,61 +258,60 @@ row par "Aggregate throughput of those $PAR_READERS readers" "MB/s" hi 0
 
 # ---------------------------------------------------------------- sequential
 
-# seq_one TOOL ROW [REREAD_ROW]: read the big video once (and again).
-seq_one() {
-  local tool=$1 rowid=$2 rerow=${3:-} out path
-  if [ "$tool" = direct ]; then
-    drop_caches
-    out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$CAP" "$FAKE_URL/files/$BIG_NAME")
-    local rc=$? bytes=${out%% *} secs=${out##* }
-    if [ "$rc" -ne 0 ] && [ "$rc" -ne 28 ]; then record "$rowid" direct ERR; return; fi
-    [ "$rc" -eq 28 ] && mark_capped "$rowid" direct
-    local mbps
-    mbps=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')
-    record "$rowid" direct "$mbps"
-    log "  $rowid direct: $mbps MB/s"
-    if [ -n "$rerow" ]; then
-      out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$REREAD_CAP" "$FAKE_URL/files/$BIG_NAME")
-      rc=$? bytes=${out%% *} secs=${out##* }
-      [ "$rc" -eq 28 ] && mark_capped "$rerow" direct
-      record "$rerow" direct "$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / s / 1e6 }')"
-    fi
-    return
-  fi
-  local mnt=$work/mnt-$tool-$rowid-$RANDOM
-  if ! mount_tool "$tool" "$mnt"; then
-    record "$rowid" "$tool" ERR
-    [ -n "$rerow" ] && record "$rerow" "$tool" ERR
-    return
-  fi
-  path=$(path_of "$tool" "$mnt" "$BIG_ID")
-  if [ -z "$path" ] || ! stat "$path" >/dev/null; then
-    log "  $tool: no file for post $BIG_ID"
-    record "$rowid" "$tool" ERR
-    unmount_tool
-    return
-  fi
-  drop_caches
-  if out=$("$SEQREAD" -max-time "${CAP}s" "$path"); then
+# curl_read ROW CAP: download the big video with curl; record MB/s.
+curl_read() {
+  local rowid=$1 cap=$2 out
+  out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$cap" "$FAKE_URL/files/$BIG_NAME")
+  case $? in
+  0) ;;
+  28) mark_capped "$rowid" direct ;;
+  *) record "$rowid" direct ERR; return ;;
+  esac
+  out=$(awk -v b="${out%% *}" -v s="${out##* }" 'BEGIN { printf "%.1f", b / s / 1e6 }')
+  record "$rowid" direct "$out"
+  log "  $rowid direct: $out MB/s"
+}
+
+# fs_read ROW TOOL CAP FILE: read FILE through a mount with seqread; record MB/s.
+fs_read() {
+  local rowid=$1 tool=$2 cap=$3 file=$4 out
+  if out=$("$SEQREAD" -max-time "${cap}s" "$file"); then
     record "$rowid" "$tool" "$(kv mbps "$out")"
     [ "$(kv partial "$out")" = 1 ] && mark_capped "$rowid" "$tool"
     log "  $rowid $tool: $out"
   else
     record "$rowid" "$tool" ERR
   fi
-  if [ -n "$rerow" ]; then
-    if out=$("$SEQREAD" -max-time "${REREAD_CAP}s" "$path"); then
-      record "$rerow" "$tool" "$(kv mbps "$out")"
-      [ "$(kv partial "$out")" = 1 ] && mark_capped "$rerow" "$tool"
-      log "  $rerow $tool: $out"
-    else
-      record "$rerow" "$tool" ERR
-    fi
+}
+
+# seq_one TOOL ROW [REREAD_ROW]: read the big video on a fresh mount with
+# a cold page cache, and with REREAD_ROW read it again right after.
+seq_one() {
+  local tool=$1 rowid=$2 rerow=${3:-} path=""
+  if [ "$tool" = direct ]; then
+    drop_caches
+    curl_read "$rowid" "$CAP"
+    [ -z "$rerow" ] || curl_read "$rerow" "$REREAD_CAP"
+    return
   fi
+  local mnt=$work/mnt-$tool-$rowid-$RANDOM
+  if mount_tool "$tool" "$mnt"; then
+    path=$(path_of "$tool" "$mnt" "$BIG_ID")
+  fi
+  if [ -z "$tool_mnt" ] || [ -z "$path" ] || ! stat "$path" >/dev/null; then
+    log "  $tool: no file for post $BIG_ID"
+    record "$rowid" "$tool" ERR
+    [ -z "$rerow" ] || record "$rerow" "$tool" ERR
+    [ -z "$tool_mnt" ] || unmount_tool
+    return
+  fi
+  drop_caches
+  fs_read "$rowid" "$tool" "$CAP" "$path"
+  [ -z "$rerow" ] || fs_read "$rerow" "$tool" "$REREAD_CAP" "$path"
   unmount_tool
 }
 
-# find_big: the biggest and the moov-at-end video of the current fake.
+# find_videos: the biggest and the moov-at-end video of the current fake.
 find_videos() {
   files_index >"$work/index.txt"
   read -r BIG_NAME BIG_SIZE < <(sort -k2,2n "$work/index.txt" | tail -n1)

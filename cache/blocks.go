@@ -208,6 +208,7 @@ type BlockStats struct {
 	Pinned    int64 // part of Bytes in the head/tail area
 	Held      int64 // read-ahead readers hold (much of it also in Bytes)
 	Recycled  int64 // spare buffers kept for reuse (within the budget)
+	Allocated int64 // buffers allocated so far; the rest of the fills reused one
 	Rejected  int64 // blocks ristretto's admission policy turned away
 	Reclaimed int64 // held read-ahead bytes taken back under memory pressure
 	Waiting   int   // fills waiting for memory now
@@ -224,6 +225,7 @@ func (c *Blocks) Stats() BlockStats {
 		Used:      bs.used,
 		Peak:      bs.peak,
 		Recycled:  bs.recycled,
+		Allocated: bs.allocs,
 		Rejected:  c.rejected.Load(),
 		Reclaimed: c.reclaimed.Load(),
 		Waiting:   bs.waiting,
@@ -239,6 +241,18 @@ func (c *Blocks) Stats() BlockStats {
 	}
 	c.holdsMu.Unlock()
 	return s
+}
+
+// Clear drops every cached block (fills in flight and held read-ahead
+// stay). The memory goes back to the budget's recycled buffers, so a warm
+// process keeps its pages: what a benchmark of cold data in a running
+// daemon needs, or an operator's "drop caches". Not for use while blocks are
+// being stored (ristretto's Clear is not atomic).
+func (c *Blocks) Clear() {
+	c.main.Clear()
+	if c.pin != nil {
+		c.pin.clear()
+	}
 }
 
 // Close drops every cached block. Fills still running finish into nothing.

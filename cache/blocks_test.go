@@ -289,6 +289,11 @@ func TestBudgetRespectedAndNothingLeaks(t *testing.T) {
 	if s.Misses != fetches.Load() {
 		t.Fatalf("misses %d != fetches %d", s.Misses, fetches.Load())
 	}
+	// Buffers are recycled, not left to the collector: the heap would
+	// otherwise grow to twice the budget between collections.
+	if s.Allocated > budget/testBS {
+		t.Fatalf("%d buffers allocated for %d fills in a budget of %d buffers", s.Allocated, s.Misses, budget/testBS)
+	}
 	c.Close()
 	if u := c.Stats().Used; u != 0 {
 		t.Fatalf("%d bytes still accounted after Close: a reference leaked", u)

@@ -26,6 +26,7 @@ type budget struct {
 	used    int64    // bytes in buffers handed out and not yet released
 	peak    int64    // highest used
 	free    [][]byte // recycled buffers of bufSize; memory = used + len(free)*bufSize
+	allocs  int64    // buffers allocated (not recycled)
 	waiters list.List
 }
 
@@ -41,8 +42,10 @@ type budgetWaiter struct {
 const reclaimEvery = 20 * time.Millisecond
 
 func newBudget(limit int64, bufSize int) *budget {
-	maxFree := int(limit / int64(bufSize) / 4)
-	return &budget{limit: limit, bufSize: bufSize, maxFree: maxFree}
+	// Recycled buffers may fill whatever the budget has spare: dropping
+	// one to the collector only to allocate another soon after is exactly
+	// the churn that lets the heap (and RSS) grow to twice the budget.
+	return &budget{limit: limit, bufSize: bufSize, maxFree: int(limit / int64(bufSize))}
 }
 
 // tryAcquire grants n bytes now or not at all. It never overtakes a waiter,
@@ -116,20 +119,14 @@ func (b *budget) grantLocked(n int64) {
 	if b.used > b.peak {
 		b.peak = b.used
 	}
-	// Keep used + recycled <= limit: drop recycled buffers we can no longer
-	// afford to keep.
-	for len(b.free) > 0 && b.used+int64(len(b.free)*b.bufSize) > b.limit {
-		b.free[len(b.free)-1] = nil
-		b.free = b.free[:len(b.free)-1]
-	}
 }
 
 // release returns n bytes (the buffer, if any, is recycled).
 func (b *budget) release(n int64, buf []byte) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if buf != nil && cap(buf) == b.bufSize && len(b.free) < b.maxFree &&
-		b.used-n+int64((len(b.free)+1)*b.bufSize) <= b.limit {
+	// The buffer was memory in use; recycled it is the same memory.
+	if buf != nil && cap(buf) == b.bufSize && len(b.free) < b.maxFree {
 		b.free = append(b.free, buf[:b.bufSize])
 	}
 	b.releaseLocked(n)
@@ -161,18 +158,26 @@ func (b *budget) grantWaitersLocked() {
 
 // buffer returns a buffer of n bytes for memory already granted: a recycled
 // one when n is the standard size, else a new one.
+//
+// Memory is used + recycled: a grant is counted in used before its buffers
+// leave the recycled list, so a new allocation is only needed, and only
+// made, when nothing recycled fits; then recycled buffers beyond what the
+// budget allows are let go first.
 func (b *budget) buffer(n int) []byte {
-	if n == b.bufSize {
-		b.mu.Lock()
-		if k := len(b.free); k > 0 {
-			buf := b.free[k-1]
-			b.free[k-1] = nil
-			b.free = b.free[:k-1]
-			b.mu.Unlock()
-			return buf
-		}
+	b.mu.Lock()
+	if k := len(b.free); k > 0 && n == b.bufSize {
+		buf := b.free[k-1]
+		b.free[k-1] = nil
+		b.free = b.free[:k-1]
 		b.mu.Unlock()
+		return buf
 	}
+	for len(b.free) > 0 && b.used+int64(len(b.free)*b.bufSize) > b.limit {
+		b.free[len(b.free)-1] = nil
+		b.free = b.free[:len(b.free)-1]
+	}
+	b.allocs++
+	b.mu.Unlock()
 	return make([]byte, n)
 }
 
@@ -185,12 +190,12 @@ func (b *budget) shrink(n int64) {
 }
 
 type budgetStats struct {
-	used, peak, recycled int64
-	waiting              int
+	used, peak, recycled, allocs int64
+	waiting                      int
 }
 
 func (b *budget) stats() budgetStats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return budgetStats{used: b.used, peak: b.peak, recycled: int64(len(b.free) * b.bufSize), waiting: b.waiters.Len()}
+	return budgetStats{used: b.used, peak: b.peak, recycled: int64(len(b.free) * b.bufSize), allocs: b.allocs, waiting: b.waiters.Len()}
 }

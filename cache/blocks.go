@@ -255,7 +255,8 @@ func (c *Blocks) Clear() {
 	}
 }
 
-// Close drops every cached block. Fills still running finish into nothing.
+// Close drops every cached block. Close the readers that use the cache
+// first: ristretto does not survive a store racing with its Close.
 func (c *Blocks) Close() {
 	if c.closed.Swap(true) {
 		return

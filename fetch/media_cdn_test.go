@@ -45,6 +45,7 @@ type testCDN struct {
 	stallAt   int64 // stall each body after this many bytes (0: never)
 	stallFor  time.Duration
 	bandwidth int64 // bytes/s per response, 0 unlimited
+	maxRange  int64 // answer at most this many bytes per range (0: all)
 	ttfb      time.Duration
 	rng       *rand.Rand
 	ranges    []string // "id a-b" of each 206 served
@@ -147,7 +148,7 @@ func (c *testCDN) serve(w http.ResponseWriter, req *http.Request) {
 		c.n503--
 		fault = 503
 	}
-	resetAt, stallAt, stallFor, bw, ttfb := c.resetAt, c.stallAt, c.stallFor, c.bandwidth, c.ttfb
+	resetAt, stallAt, stallFor, bw, ttfb, maxRange := c.resetAt, c.stallAt, c.stallFor, c.bandwidth, c.ttfb, c.maxRange
 	c.mu.Unlock()
 	if expired {
 		http.Error(w, "expired", http.StatusForbidden)
@@ -181,6 +182,9 @@ func (c *testCDN) serve(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		b = min(b, size-1)
+		if maxRange > 0 {
+			b = min(b, a+maxRange-1)
+		}
 		status = http.StatusPartialContent
 		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", a, b, size))
 		c.mu.Lock()

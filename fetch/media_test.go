@@ -297,6 +297,17 @@ func TestMediaResetsMidBodyResume(t *testing.T) {
 	}
 }
 
+func TestMediaCDNCappingRangesIsFollowed(t *testing.T) {
+	e := newTestEnv(t, 8<<20, nil)
+	e.cdn.set(func(c *testCDN) { c.maxRange = 10000 })
+	const size = 6*tBS + 99
+	e.cdn.add("cap", size)
+	h := e.r.Open(e.cdn.media("cap", false))
+	defer h.Close()
+	checkRead(t, h, "cap", size, 0, size)
+	checkRead(t, h, "cap", size, size-20000, 30000)
+}
+
 func TestMediaStallTimesOutAndResumes(t *testing.T) {
 	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.Timeout = 200 * time.Millisecond })
 	e.cdn.set(func(c *testCDN) { c.stallAt, c.stallFor = 40000, time.Minute })

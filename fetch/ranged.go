@@ -22,6 +22,7 @@ const (
 	mediaMaxHops      = 5  // redirects followed per request
 	mediaMaxRefreshes = 3  // URL refreshes per range
 	mediaMaxResumes   = 32 // restarts after a broken body that made progress
+	mediaMaxPartials  = 4096
 	mediaMaxBackoff   = 10 * time.Second
 	mediaMaxRetryWait = 30 * time.Second // the longest Retry-After honoured
 )
@@ -38,6 +39,7 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 		rounds    int // back-off rounds used
 		refreshes int
 		resumes   int
+		partials  int
 	)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -66,7 +68,16 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 				if eof {
 					return io.EOF
 				}
-				return nil
+				if off >= end || len(sink.next()) == 0 {
+					return nil
+				}
+				// A server may answer a shorter range than asked (some
+				// CDNs cap the size of a range): ask for the rest.
+				if partials++; partials > mediaMaxPartials {
+					return fmt.Errorf("media %s: more than %d partial answers for one range", st.key, mediaMaxPartials)
+				}
+				k--
+				continue
 			}
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr

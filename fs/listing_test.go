@@ -225,7 +225,7 @@ func TestNodesAreReadOnly(t *testing.T) {
 }
 
 func TestMemoSharesOneCall(t *testing.T) {
-	m := newMemo[int](time.Minute, time.Now)
+	m := newMemo[int](time.Minute, 16)
 	var calls atomic.Int64
 	release := make(chan struct{})
 	done := make(chan int, 8)

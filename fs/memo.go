@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/douyinfs/douyinfs/cache"
 )
 
 // memo remembers answers of one kind (profiles, post details, rooms, media
@@ -11,17 +13,11 @@ import (
 // API call: `ls -l` looks up many entries at once, and a page of a list is
 // fetched once however many processes walk it.
 type memo[V any] struct {
-	ttl time.Duration // 0: forever (for immutable facts such as sizes)
-	now func() time.Time
+	ttl   time.Duration // 0: no expiry (immutable facts such as sizes)
+	store *cache.TTL[string, V]
 
 	mu       sync.Mutex
-	items    map[string]memoItem[V]
 	inflight map[string]*memoCall[V]
-}
-
-type memoItem[V any] struct {
-	v       V
-	expires time.Time
 }
 
 type memoCall[V any] struct {
@@ -30,21 +26,13 @@ type memoCall[V any] struct {
 	err  error
 }
 
-func newMemo[V any](ttl time.Duration, now func() time.Time) *memo[V] {
-	return &memo[V]{ttl: ttl, now: now, items: map[string]memoItem[V]{}, inflight: map[string]*memoCall[V]{}}
+// newMemo remembers up to maxItems answers, each for ttl.
+func newMemo[V any](ttl time.Duration, maxItems int) *memo[V] {
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, V](maxItems), inflight: map[string]*memoCall[V]{}}
 }
 
 // peek returns a remembered answer without asking anyone.
-func (m *memo[V]) peek(key string) (V, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	it, ok := m.items[key]
-	if !ok || (m.ttl > 0 && m.now().After(it.expires)) {
-		var zero V
-		return zero, false
-	}
-	return it.v, true
-}
+func (m *memo[V]) peek(key string) (V, bool) { return m.store.Get(key) }
 
 // get returns the remembered answer for key, or calls fetch once for all
 // concurrent askers. Errors are not remembered: the next ask tries again.
@@ -62,11 +50,13 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 		// cancellation (tree.apiContext) and keep only a deadline, so one
 		// asker giving up does not fail the others.
 		c.v, c.err = fetch(ctx)
+		// Stored before the call leaves the table, so no asker falls in
+		// between and repeats it.
+		if c.err == nil {
+			m.store.Set(key, c.v, m.ttl)
+		}
 		m.mu.Lock()
 		delete(m.inflight, key)
-		if c.err == nil {
-			m.items[key] = memoItem[V]{v: c.v, expires: m.now().Add(m.ttl)}
-		}
 		m.mu.Unlock()
 		close(c.done)
 		return c.v, c.err
@@ -82,15 +72,10 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 }
 
 // set remembers v for key (used when a list page already told us).
-func (m *memo[V]) set(key string, v V) {
-	m.mu.Lock()
-	m.items[key] = memoItem[V]{v: v, expires: m.now().Add(m.ttl)}
-	m.mu.Unlock()
-}
+func (m *memo[V]) set(key string, v V) { m.store.Set(key, v, m.ttl) }
 
 // clear forgets everything (SIGHUP, DropCaches).
-func (m *memo[V]) clear() {
-	m.mu.Lock()
-	m.items = map[string]memoItem[V]{}
-	m.mu.Unlock()
-}
+func (m *memo[V]) clear() { m.store.Clear() }
+
+// close stops the store's goroutines (after unmount).
+func (m *memo[V]) close() { m.store.Close() }

@@ -47,6 +47,10 @@ func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
 		return nil, fmt.Errorf("fs: mounting %s: %w", mountpoint, err)
 	}
 	t.log.Info("mounted", "mountpoint", mountpoint)
+	go func() {
+		srv.Wait()
+		t.close()
+	}()
 	return &Server{srv: srv, tree: t, mountpoint: mountpoint}, nil
 }
 

@@ -86,12 +86,27 @@ func newTree(cfg Config, api API, media Media, blocks func() cache.BlockStats, l
 		lists: map[string]any{},
 		used:  map[string][]dirent{},
 	}
-	t.profiles = newMemo[*fetch.User](cfg.MetadataTTL, now)
-	t.posts = newMemo[*fetch.Post](cfg.MetadataTTL, now)
-	t.mixes = newMemo[*fetch.Mix](cfg.MetadataTTL, now)
-	t.rooms = newMemo[*fetch.Room](cfg.MetadataTTL, now)
-	t.sizes = newMemo[int64](0, now)
+	t.profiles = newMemo[*fetch.User](cfg.MetadataTTL, memoItems)
+	t.posts = newMemo[*fetch.Post](cfg.MetadataTTL, memoItems)
+	t.mixes = newMemo[*fetch.Mix](cfg.MetadataTTL, memoItems)
+	t.rooms = newMemo[*fetch.Room](cfg.MetadataTTL, memoItems)
+	t.sizes = newMemo[int64](0, sizeItems)
 	return t
+}
+
+// How many answers the metadata caches hold: post details are the many
+// (one per file looked up by name); sizes are tiny and never change, so
+// there is room for every file a long session touches.
+const (
+	memoItems = 1 << 14
+	sizeItems = 1 << 18
+)
+
+// close stops the caches' goroutines once the tree is no longer served.
+func (t *tree) close() {
+	for _, m := range []interface{ close() }{t.profiles, t.posts, t.mixes, t.rooms, t.sizes} {
+		m.close()
+	}
 }
 
 // apiContext bounds one API operation by OpTimeout. The answer is cached and

@@ -30,17 +30,8 @@ func (t *tree) roomByID(ctx context.Context, roomID string) (*fetch.Room, error)
 
 // liveDir is live/: the configured rooms, and any room by its webcast id.
 type liveDir struct {
-	node
+	plainDir
 	key string
-}
-
-func (d *liveDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *liveDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 // entries are the configured rooms (no API call: the ids are the names),
@@ -78,7 +69,7 @@ func (d *liveDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 		e = dirent{name: name, dir: true, key: keyChild(d.key, "room", name)}
 	}
 	webRID := name
-	n := &roomDir{node: node{t: t}, key: e.key, what: "live room " + webRID,
+	n := &roomDir{plainDir: plainDir{node{t: t}}, key: e.key, what: "live room " + webRID,
 		room:  func(ctx context.Context) (*fetch.Room, error) { return t.roomByWebRID(ctx, webRID) },
 		fresh: func(ctx context.Context) (*fetch.Room, error) { return t.api.LiveRoomByWebRID(ctx, webRID) },
 	}
@@ -91,22 +82,13 @@ func (d *liveDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 
 // roomDir is a live room: room.json always, stream.flv while on air.
 type roomDir struct {
-	node
+	plainDir
 	key  string
 	what string
 	room func(ctx context.Context) (*fetch.Room, error) // remembered
 	// fresh asks Douyin now (opening the stream needs current URLs); nil
 	// means room is good enough.
 	fresh func(ctx context.Context) (*fetch.Room, error)
-}
-
-func (d *roomDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *roomDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *roomDir) entries(ctx context.Context) ([]dirent, syscall.Errno) {

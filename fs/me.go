@@ -12,7 +12,7 @@ import (
 // meDir is me/: the logged-in account's favourites, favourite folders and
 // home feed. The root shows it only with a login cookie.
 type meDir struct {
-	node
+	plainDir
 	key string
 }
 
@@ -28,15 +28,6 @@ func (d *meDir) entries() []dirent {
 		{name: nameCollects, dir: true, key: d.key + "/collects"},
 		{name: nameFeed, dir: true, key: d.key + "/feed"},
 	}
-}
-
-func (d *meDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *meDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *meDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
@@ -55,7 +46,7 @@ func (d *meDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*g
 		n = &postsDir{node: node{t: t}, key: e.key, listKey: "favorites", what: "favourites",
 			order: newestFirst, ttl: t.cfg.ListingTTL, open: t.api.Favorites}
 	case nameCollects:
-		n = &collectsDir{node: node{t: t}, key: e.key}
+		n = &collectsDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameFeed:
 		n = &postsDir{node: node{t: t}, key: e.key, listKey: "feed", what: "home feed",
 			order: snapshot, ttl: t.cfg.FeedTTL, open: t.feedPager}
@@ -73,7 +64,7 @@ func (t *tree) feedPager() *fetch.Pager[fetch.Post] {
 
 // collectsDir is me/collects/: one folder per favourite folder, by name.
 type collectsDir struct {
-	node
+	plainDir
 	key string
 }
 
@@ -89,15 +80,6 @@ func (d *collectsDir) list() *listing[fetch.CollectFolder] {
 
 func (d *collectsDir) entry(e *listEntry[fetch.CollectFolder]) dirent {
 	return dirent{name: e.name, dir: true, key: keyChild(d.key, "folder", e.item.ID)}
-}
-
-func (d *collectsDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *collectsDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *collectsDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {

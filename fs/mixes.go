@@ -54,7 +54,7 @@ func (s *listSource[T]) next(ctx context.Context, off uint64) (dirent, uint64, b
 
 // userMixesDir is users/<name>/mixes/: one folder per mix, named by title.
 type userMixesDir struct {
-	node
+	plainDir
 	key    string
 	secUID string
 	what   string
@@ -73,15 +73,6 @@ func (d *userMixesDir) list() *listing[fetch.Mix] {
 
 func (d *userMixesDir) entry(e *listEntry[fetch.Mix]) dirent {
 	return dirent{name: e.name, dir: true, key: keyChild(d.key, "mix", e.item.ID)}
-}
-
-func (d *userMixesDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *userMixesDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *userMixesDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
@@ -106,17 +97,8 @@ func (d *userMixesDir) Lookup(ctx context.Context, name string, out *fuse.EntryO
 
 // mixesDir is mixes/: any mix by id. It lists the mixes used so far.
 type mixesDir struct {
-	node
+	plainDir
 	key string
-}
-
-func (d *mixesDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *mixesDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *mixesDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {

@@ -352,17 +352,8 @@ func (d *imagePostDir) Listxattr(ctx context.Context, dest []byte) (uint32, sysc
 
 // videosDir is videos/: any post by id. It lists the posts used so far.
 type videosDir struct {
-	node
+	plainDir
 	key string
-}
-
-func (d *videosDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *videosDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *videosDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {

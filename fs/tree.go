@@ -249,34 +249,25 @@ func (r *rootDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 	case nameReadme:
 		n = &bytesFile{node: node{t: t}, content: func(context.Context) ([]byte, error) { return t.readme(), nil }}
 	case nameUsers:
-		n = &usersDir{node: node{t: t}, key: e.key}
+		n = &usersDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameVideos:
-		n = &videosDir{node: node{t: t}, key: e.key}
+		n = &videosDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameMixes:
-		n = &mixesDir{node: node{t: t}, key: e.key}
+		n = &mixesDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameLive:
-		n = &liveDir{node: node{t: t}, key: e.key}
+		n = &liveDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameMe:
-		n = &meDir{node: node{t: t}, key: e.key}
+		n = &meDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	case nameMeta:
-		n = &metaDir{node: node{t: t}, key: e.key}
+		n = &metaDir{plainDir: plainDir{node{t: t}}, key: e.key}
 	}
 	return t.child(ctx, r.EmbeddedInode(), e, n, out)
 }
 
 // metaDir is .douyinfs/, the daemon's own files.
 type metaDir struct {
-	node
+	plainDir
 	key string
-}
-
-func (d *metaDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *metaDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 func (d *metaDir) entries() []dirent {

@@ -24,17 +24,8 @@ func (t *tree) profile(ctx context.Context, secUID string) (*fetch.User, error) 
 // usersDir is users/: the configured users by name; any other user is found
 // by looking up its sec_user_id.
 type usersDir struct {
-	node
+	plainDir
 	key string
-}
-
-func (d *usersDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *usersDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
 }
 
 // configured lists the configured users. Names come from the configuration,
@@ -77,7 +68,7 @@ func (d *usersDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) 
 	t := d.t
 	if secUID, ok := d.secUIDOf(name); ok {
 		e, _ := lookupIn(d.configured(), name)
-		return t.child(ctx, d.EmbeddedInode(), e, &userDir{node: node{t: t}, key: e.key, secUID: secUID, name: name}, out)
+		return t.child(ctx, d.EmbeddedInode(), e, &userDir{plainDir: plainDir{node{t: t}}, key: e.key, secUID: secUID, name: name}, out)
 	}
 	if !isSecUID(name) {
 		return nil, syscall.ENOENT
@@ -87,12 +78,12 @@ func (d *usersDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) 
 		return nil, t.fail("lookup", "users/"+name, err)
 	}
 	e := dirent{name: name, dir: true, key: keyChild(d.key, "id", name)}
-	return t.child(ctx, d.EmbeddedInode(), e, &userDir{node: node{t: t}, key: e.key, secUID: name, name: name}, out)
+	return t.child(ctx, d.EmbeddedInode(), e, &userDir{plainDir: plainDir{node{t: t}}, key: e.key, secUID: name, name: name}, out)
 }
 
 // userDir is users/<name>/.
 type userDir struct {
-	node
+	plainDir
 	key    string
 	secUID string
 	name   string
@@ -106,15 +97,6 @@ const (
 	nameRoom    = "room.json"
 	nameStream  = "stream.flv"
 )
-
-func (d *userDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *userDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
-}
 
 // living reports whether the user is on air now (then live/ exists).
 func living(u *fetch.User) bool { return u.RoomID != "" && u.LiveStatus == 1 }
@@ -157,7 +139,7 @@ func (d *userDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 		n = &postsDir{node: node{t: t}, key: e.key, listKey: "likes:" + secUID, what: "likes of " + d.name,
 			order: newestFirst, ttl: t.cfg.ListingTTL, open: func() *fetch.Pager[fetch.Post] { return t.api.UserLikes(secUID) }}
 	case nameMixes:
-		n = &userMixesDir{node: node{t: t}, key: e.key, secUID: secUID, what: "mixes of " + d.name}
+		n = &userMixesDir{plainDir: plainDir{node{t: t}}, key: e.key, secUID: secUID, what: "mixes of " + d.name}
 	case nameProfile, nameAvatar, nameLive:
 		u, err := t.profile(ctx, secUID)
 		if err != nil {
@@ -184,7 +166,7 @@ func (d *userDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 				return nil, syscall.ENOENT
 			}
 			roomID := u.RoomID
-			n = &roomDir{node: node{t: t}, key: e.key, what: "live room of " + d.name,
+			n = &roomDir{plainDir: plainDir{node{t: t}}, key: e.key, what: "live room of " + d.name,
 				room:  func(ctx context.Context) (*fetch.Room, error) { return t.roomByID(ctx, roomID) },
 				fresh: func(ctx context.Context) (*fetch.Room, error) { return t.api.LiveRoomByRoomID(ctx, roomID) },
 			}

@@ -71,7 +71,7 @@ Try, in another terminal:
   ls mnt/users/
   ls -l mnt/users/$first_user/posts/ | head
   cat mnt/users/$first_user/profile.json
-  ffprobe mnt/users/$first_user/posts/*.mp4 2>&1 | grep -m2 -E 'Duration|Video:'
+  ffprobe -hide_banner "\$(ls -d mnt/users/$first_user/posts/*.mp4 | head -n1)"
   mpv mnt/users/$first_user/posts/   (or any player: seeking works)
   rsync -a --stats mnt/users/$first_user/ /tmp/douyin-copy/
   cat mnt/.douyinfs/stats.json

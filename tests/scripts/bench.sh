@@ -56,6 +56,7 @@ for t in fusermount3 curl rsync ffprobe rclone httpdirfs; do
 done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
   log "warning: the machine is busy (load average $LOAD_BEFORE): timings will be noisy"
 fi
@@ -85,7 +86,7 @@ late_note() { late_notes+=("$*"); }
 capped=()
 # mark_capped ROW TOOL: that figure was stopped at a time cap.
 mark_capped() { capped+=("$2 (${SHORT[$1]:-$1})"); }
-declare -A SHORT=([seq_u]="sequential, unthrottled" [seq_t]="sequential, CDN model" [reread]="re-read"
+declare -A SHORT=([seq_u]="sequential, unthrottled" [seq_t]="sequential, CDN model" [reread]="re-read" [reread2]="second re-read"
   [rs1]="rsync" [par]="parallel readers")
 
 drop_caches() {
@@ -227,7 +228,7 @@ machine() {
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(nproc) cores (${cpu:-unknown CPU}), $mem memory, kernel $(uname -r); load average (1, 5, 15 min) $LOAD_BEFORE before the run, $(cut -d' ' -f1-3 /proc/loadavg) after it (other work on the machine shows as spread)
 - $(go version)
-- douyinfs $("$DOUYINFS" version 2>/dev/null | head -n1 | sed 's/^douyinfs //') at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')
+- douyinfs $("$DOUYINFS" version 2>/dev/null | head -n1 | sed 's/^douyinfs //') (the build's git describe; HEAD was $COMMIT when the run began)
 - $(curl --version | head -n1 | cut -d' ' -f1-2), $(rclone version 2>/dev/null | head -n1), $(httpdirfs --version 2>&1 | head -n1), $(rsync --version | head -n1 | awk '{print $1, $3}'), $(ffprobe -version | head -n1 | cut -d' ' -f1-3), fusermount3 $(fusermount3 --version 2>&1 | awk '{print $NF}')
 EOF
 }
@@ -238,6 +239,7 @@ printf 'T\tdouyinfs\tdouyinfs\nT\tdirect\tcurl (direct HTTP)\nT\trclone-off\trcl
 row seq_u "Sequential read, $SEQ_SIZE video, unthrottled" "MB/s" hi 0
 row seq_t "Sequential read, $SEQ_SIZE video, CDN model" "MB/s" hi 1
 row reread "Re-read of that file right after (page cache), CDN model" "MB/s" hi 0
+row reread2 "Re-read once more" "MB/s" hi 0
 row first64 "Time to the first 64 KiB (open + read), CDN model" "ms" lo 1
 row rand50 "Random 64 KiB reads ($RAND_N, fixed seed), p50, CDN model" "ms" lo 1
 row rand95 "Random 64 KiB reads, p95, CDN model" "ms" lo 1
@@ -284,14 +286,15 @@ fs_read() {
   fi
 }
 
-# seq_one TOOL ROW [REREAD_ROW]: read the big video on a fresh mount with
-# a cold page cache, and with REREAD_ROW read it again right after.
+# seq_one TOOL ROW [REREAD_ROWS...]: read the big video on a fresh mount
+# with a cold page cache, then read it again once per REREAD_ROW.
 seq_one() {
-  local tool=$1 rowid=$2 rerow=${3:-} path=""
+  local tool=$1 rowid=$2 path="" r
+  shift 2
   if [ "$tool" = direct ]; then
     drop_caches
     curl_read "$rowid" "$CAP"
-    [ -z "$rerow" ] || curl_read "$rerow" "$REREAD_CAP"
+    for r in "$@"; do curl_read "$r" "$REREAD_CAP"; done
     return
   fi
   local mnt=$work/mnt-$tool-$rowid-$RANDOM
@@ -300,14 +303,13 @@ seq_one() {
   fi
   if [ -z "$tool_mnt" ] || [ -z "$path" ] || ! stat "$path" >/dev/null; then
     log "  $tool: no file for post $BIG_ID"
-    record "$rowid" "$tool" ERR
-    [ -z "$rerow" ] || record "$rerow" "$tool" ERR
+    for r in "$rowid" "$@"; do record "$r" "$tool" ERR; done
     [ -z "$tool_mnt" ] || unmount_tool
     return
   fi
   drop_caches
   fs_read "$rowid" "$tool" "$CAP" "$path"
-  [ -z "$rerow" ] || fs_read "$rerow" "$tool" "$REREAD_CAP" "$path"
+  for r in "$@"; do fs_read "$r" "$tool" "$REREAD_CAP" "$path"; done
   unmount_tool
 }
 
@@ -367,7 +369,7 @@ if want cdn; then
   start_fake cdn --users 1 --posts 3 --big-video "$SEQ_SIZE" "${CDN_FLAGS[@]}"
   find_videos
   for run in $(seq "$RUNS"); do
-    for tool in $TOOLS; do seq_one "$tool" seq_t reread; done
+    for tool in $TOOLS; do seq_one "$tool" seq_t reread reread2; done
     for tool in $TOOLS; do rand_one "$tool"; done
   done
 fi
@@ -560,7 +562,7 @@ stop_fake
 
 # ---------------------------------------------------------------- report
 
-note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better; the last column divides douyinfs's median by the best other tool's. Every run mounts afresh, and the page cache is dropped before each measurement (the re-read excepted)."
+note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better; the last column divides douyinfs's median by the best other tool's. Every run mounts afresh, and the page cache is dropped before each measurement (the re-reads excepted: they follow the first read on the same mount; douyinfs opens videos with FOPEN_KEEP_CACHE, so its re-reads are served by the kernel page cache)."
 note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge. \"Unthrottled\" is loopback speed, bounded by the $(nproc) cores that run the fake, the file system and the reader together."
 note "curl (direct HTTP) is the no-file-system baseline: curl downloading the file; for the random rows, ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe given the URL. rclone (http backend, --read-only) and httpdirfs (no --cache) mount the fake's /files/ index, which serves the same bytes with the same CDN model; douyinfs reads the signed CDN URLs its API answers give, with its defaults except where a row says otherwise."
 want cdn && note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup. \"Bytes the server sent\" shows what each tool fetched for the random reads: read-ahead in blocks or a background download of the whole file buys later hits with bandwidth."

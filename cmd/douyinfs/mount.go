@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -220,6 +221,13 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		return fmt.Errorf("cannot start the Douyin client: %w", err)
 	}
 	defer client.Close()
+	// Media buffers are most of the heap and all live inside the budget;
+	// a soft limit just above it makes the Go runtime collect and return
+	// the rest to the OS instead of letting the heap double (GOGC) past
+	// what the user asked for. A GOMEMLIMIT set by the user wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(s.Blocks.Budget + memoryHeadroom)
+	}
 	blocks, err := cache.NewBlocks(s.Blocks)
 	if err != nil {
 		return fmt.Errorf("cannot set up the block cache: %w", err)
@@ -410,3 +418,7 @@ func unescapeMountinfo(s string) string {
 	}
 	return b.String()
 }
+
+// memoryHeadroom is what the process may use beyond the media budget:
+// FUSE request buffers, HTTP buffers, listings and metadata.
+const memoryHeadroom = 48 << 20

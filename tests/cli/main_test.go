@@ -167,16 +167,22 @@ func requireFUSE(t *testing.T) {
 // mounted reports whether something is mounted exactly at dir.
 func mounted(t *testing.T, dir string) bool {
 	t.Helper()
+	return findMountLine(t, dir) != ""
+}
+
+// findMountLine is the mountinfo line of the mount at dir, "" when none.
+func findMountLine(t *testing.T, dir string) string {
+	t.Helper()
 	data, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		if f := strings.Fields(line); len(f) > 4 && f[4] == dir {
-			return true
+			return line
 		}
 	}
-	return false
+	return ""
 }
 
 // eventually polls cond every 20ms until it holds or the deadline passes.

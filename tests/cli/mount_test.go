@@ -140,14 +140,8 @@ func TestMountOptionsApplied(t *testing.T) {
 // mountLine is the mountinfo line of the mount at dir.
 func mountLine(t *testing.T, dir string) string {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) > 4 && f[4] == dir {
-			return line
-		}
+	if line := findMountLine(t, dir); line != "" {
+		return line
 	}
 	t.Fatalf("%s is not mounted", dir)
 	return ""

@@ -143,11 +143,16 @@ func (b *bodyWriter) Write(p []byte) (int, error) {
 			}
 		}
 		if len(chunk) > 0 {
+			// Counted before the write: a client that has read bytes
+			// must already find them in Stats (tests compare the two).
+			if b.byteKind >= 0 {
+				b.s.stats.addBytes(b.byteKind, int64(len(chunk)))
+			}
 			n, err := b.ResponseWriter.Write(chunk)
 			b.written += int64(n)
 			total += n
-			if b.byteKind >= 0 {
-				b.s.stats.addBytes(b.byteKind, int64(n))
+			if b.byteKind >= 0 && n < len(chunk) {
+				b.s.stats.addBytes(b.byteKind, int64(n-len(chunk)))
 			}
 			if err != nil {
 				return total, err

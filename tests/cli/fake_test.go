@@ -205,6 +205,9 @@ func TestSIGHUPDropsListings(t *testing.T) {
 func TestMetrics(t *testing.T) {
 	srv, config := startFake(t, nil)
 	p := startMount(t, "--config", config, "--metrics-addr", "127.0.0.1:0")
+	// The URL is logged once the tree is served, which may be just after
+	// the mount shows in the mount table.
+	p.waitLog(t, "serving metrics", 1)
 	m := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/metrics)`).FindStringSubmatch(p.stderr(t))
 	if m == nil {
 		t.Fatalf("no metrics URL in the log:\n%s", p.stderr(t))

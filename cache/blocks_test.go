@@ -208,41 +208,30 @@ func TestAwaitPrefixWhileFilling(t *testing.T) {
 func TestAbandonedFillLetsWaitersFetch(t *testing.T) {
 	c := newTestBlocks(t, 4<<20)
 	key := BlockKey{"m", 5}
-	run, _ := c.Claim(context.Background(), ClaimRequest{Media: "m", First: 5, Sizes: []int{testBS}, Last: -1})
-	res := make(chan error, 1)
-	go func() {
-		_, _, err := c.Await(context.Background(), key, testBS)
-		res <- err
-	}()
-	waitFor(t, "a waiter", func() bool {
-		c.flightsMu.Lock()
-		f := c.flights[key]
-		c.flightsMu.Unlock()
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.waiters == 1
-	})
-	run.Finish(context.Canceled)
-	if err := <-res; !errors.Is(err, ErrMiss) {
-		t.Fatalf("waiter of an abandoned fill got %v, want ErrMiss", err)
-	}
-	// A real failure is passed on.
-	run, _ = c.Claim(context.Background(), ClaimRequest{Media: "m", First: 5, Sizes: []int{testBS}, Last: -1})
-	go func() {
-		_, _, err := c.Await(context.Background(), key, testBS)
-		res <- err
-	}()
-	waitFor(t, "a waiter", func() bool {
-		c.flightsMu.Lock()
-		f := c.flights[key]
-		c.flightsMu.Unlock()
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return f.waiters == 1
-	})
-	run.Finish(io.EOF)
-	if err := <-res; !errors.Is(err, io.EOF) {
-		t.Fatalf("waiter got %v, want EOF", err)
+	// An abandoned fill tells its waiters to fetch themselves (ErrMiss); a
+	// real failure is passed on.
+	for _, tc := range []struct{ finish, want error }{
+		{context.Canceled, ErrMiss},
+		{io.EOF, io.EOF},
+	} {
+		run, _ := c.Claim(context.Background(), ClaimRequest{Media: "m", First: 5, Sizes: []int{testBS}, Last: -1})
+		res := make(chan error, 1)
+		go func() {
+			_, _, err := c.Await(context.Background(), key, testBS)
+			res <- err
+		}()
+		waitFor(t, "a waiter", func() bool {
+			c.flightsMu.Lock()
+			f := c.flights[key]
+			c.flightsMu.Unlock()
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return f.waiters == 1
+		})
+		run.Finish(tc.finish)
+		if err := <-res; !errors.Is(err, tc.want) {
+			t.Fatalf("fill finished with %v: waiter got %v, want %v", tc.finish, err, tc.want)
+		}
 	}
 }
 

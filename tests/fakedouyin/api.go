@@ -330,6 +330,12 @@ func (c *apiCtx) folderVideos() obj {
 	if f, ok := c.s.world.Folder(c.q["collects_id"]); ok {
 		list = f.Posts
 	}
+	return c.offsetPostPage(list, cursor, count)
+}
+
+// offsetPostPage is a page of posts for the lists whose cursor is an offset
+// (folder videos, mix videos): aweme_list, has_more as 0/1, cursor.
+func (c *apiCtx) offsetPostPage(list []*Post, cursor int64, count int) obj {
 	items, next, more := offsetPage(list, cursor, count)
 	return envelope(c.now, c.logid, obj{"status_code": 0, "status_msg": "", "aweme_list": c.awemeList(items),
 		"has_more": boolInt(more), "cursor": next})
@@ -363,9 +369,7 @@ func (c *apiCtx) mixVideos() obj {
 	if m, ok := c.s.world.Mix(c.q["mix_id"]); ok {
 		list = m.Posts
 	}
-	items, next, more := offsetPage(list, cursor, count)
-	return envelope(c.now, c.logid, obj{"status_code": 0, "status_msg": "", "aweme_list": c.awemeList(items),
-		"has_more": boolInt(more), "cursor": next})
+	return c.offsetPostPage(list, cursor, count)
 }
 
 func (c *apiCtx) mixDetail() obj {

@@ -7,7 +7,9 @@
 // every host at itself (--config-out), prints its base URL as the first
 // line on stdout, and serves until SIGINT or SIGTERM. Counters are at
 // GET <base>/_fake/stats (POST <base>/_fake/reset zeroes them); the media
-// files are browsable at <base>/files/.
+// files are browsable at <base>/files/, and <base>/_fake/files/<name>
+// serves the same bytes without faults, latency or bandwidth limits (the
+// truth a checker compares a mount with).
 package main
 
 import (

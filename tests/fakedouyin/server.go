@@ -169,12 +169,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveAdmin answers GET /_fake/stats and POST /_fake/reset.
+// serveAdmin answers GET /_fake/stats, POST /_fake/reset and the
+// fault-free copies of the media files at GET /_fake/files/<name>.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/_fake/stats" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(s.Stats())
+	case strings.HasPrefix(r.URL.Path, "/_fake/files/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		s.serveTruthFile(w, r)
 	case r.URL.Path == "/_fake/reset" && r.Method == http.MethodPost:
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)

@@ -404,10 +404,10 @@ func TestErrorMapping(t *testing.T) {
 				var se *StatusError
 				return errors.As(err, &se) && se.Code == 5 && se.Endpoint == "user_profile"
 			}},
-		{"malformed", func(w http.ResponseWriter) { okJSON(w, `{"status_code":0,"user":{"uid":`) }, ErrMalformed, 1, nil},
+		{"malformed", func(w http.ResponseWriter) { okJSON(w, `{"status_code":0,"user":{"uid":`) }, ErrMalformed, 3, nil},
 		{"not an object", func(w http.ResponseWriter) { okJSON(w, `[1,2]`) }, ErrMalformed, 1, nil},
-		{"empty body", func(w http.ResponseWriter) { w.WriteHeader(200) }, ErrRejected, 2, nil},
-		{"whitespace body", func(w http.ResponseWriter) { w.Write([]byte(" \n")) }, ErrRejected, 2, nil},
+		{"empty body", func(w http.ResponseWriter) { w.WriteHeader(200) }, ErrRejected, 3, nil},
+		{"whitespace body", func(w http.ResponseWriter) { w.Write([]byte(" \n")) }, ErrRejected, 3, nil},
 		{"404", func(w http.ResponseWriter) { w.WriteHeader(404) }, ErrNotFound, 1, nil},
 		{"503", func(w http.ResponseWriter) { w.WriteHeader(503) }, nil, 3,
 			func(err error) bool { var he *HTTPError; return errors.As(err, &he) && he.Status == 503 }},

@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -81,9 +82,13 @@ var (
 
 // call performs an API request and returns its JSON body. It fetches the
 // tokens first when needed, signs every attempt afresh, and turns the
-// answers that are not JSON into typed errors: an empty body is
-// ErrRejected (retried once after new tokens), 429/444 ErrRateLimited,
-// other statuses *HTTPError. referer "" means the www base + "/".
+// answers that are not JSON into typed errors: 429/444 are ErrRateLimited,
+// other statuses *HTTPError. An empty body (the anti-bot answer, §4.1) and
+// a body that is not JSON (cut short, §10.2) are transient, as F2 treats
+// them (§1.6): retried within Config.Retries and ctx's deadline, the first
+// empty body with fresh tokens. After the last attempt an empty body is
+// ErrRejected and broken JSON goes to the decoder, which says ErrMalformed.
+// referer "" means the www base + "/".
 func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer string) ([]byte, error) {
 	if ep.login && !c.LoggedIn() {
 		return nil, fmt.Errorf("%s: %w (the configured cookie has no session)", ep.name, ErrLoginRequired)
@@ -92,29 +97,40 @@ func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer st
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ep.name, err)
 	}
-	for try := 0; ; try++ {
-		resp, err := c.send(ctx, ep, func() (httpReq, error) { return c.buildAPI(ep, own, referer, tok), nil })
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", ep.name, err)
-		}
+	refreshed := false
+	check := func(resp httpResp) (string, error) {
 		if resp.status < 200 || resp.status > 299 {
-			return nil, &HTTPError{Endpoint: ep.name, Status: resp.status}
+			return "", nil // a definite answer
 		}
-		if len(bytes.TrimSpace(resp.body)) > 0 {
-			return resp.body, nil
+		if len(bytes.TrimSpace(resp.body)) == 0 {
+			c.stats.reject()
+			if !refreshed {
+				// The tokens may be stale: the next attempts get new ones.
+				refreshed = true
+				fresh, err := c.refreshTokens(ctx, tok)
+				if err != nil {
+					return "", err
+				}
+				tok = fresh
+			}
+			return "empty body (anti-bot answer)", nil
 		}
-		c.stats.reject()
-		if try > 0 {
-			return nil, fmt.Errorf("%s: %w", ep.name, ErrRejected)
+		if !json.Valid(resp.body) {
+			return "malformed JSON", nil
 		}
-		// Anti-bot answer (§4.1): the tokens may be stale. Retry once with
-		// fresh ones; a second empty body is final.
-		c.log.Info("douyin sent an empty body; retrying once with fresh tokens", "endpoint", ep.name)
-		c.stats.retry()
-		if tok, err = c.refreshTokens(ctx, tok); err != nil {
-			return nil, fmt.Errorf("%s: %w", ep.name, err)
-		}
+		return "", nil
 	}
+	resp, err := c.sendChecked(ctx, ep, func() (httpReq, error) { return c.buildAPI(ep, own, referer, tok), nil }, check)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ep.name, err)
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return nil, &HTTPError{Endpoint: ep.name, Status: resp.status}
+	}
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return nil, fmt.Errorf("%s: %w", ep.name, ErrRejected)
+	}
+	return resp.body, nil
 }
 
 // buildAPI renders one attempt: base set, the endpoint's own parameters,

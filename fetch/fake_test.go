@@ -509,7 +509,8 @@ func TestFakeRejections(t *testing.T) {
 	u := s.World().Users[0]
 
 	// A signature over another User-Agent than the one sent: empty body,
-	// retried once with fresh tokens, then ErrRejected.
+	// retried with fresh tokens, then Retries times more (F2 retries
+	// empty bodies max_retries times, §1.6), then ErrRejected.
 	c := fakeClient(t, s, "")
 	c.signUA = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"
 	before := s.Stats()
@@ -518,10 +519,10 @@ func TestFakeRejections(t *testing.T) {
 		t.Fatalf("mismatched signature: %v, want ErrRejected", err)
 	}
 	after := s.Stats()
-	if d := after.Requests["/aweme/v1/web/user/profile/other/"] - before.Requests["/aweme/v1/web/user/profile/other/"]; d != 2 {
-		t.Errorf("%d profile requests, want 2 (one retry after new tokens)", d)
+	if d := after.Requests["/aweme/v1/web/user/profile/other/"] - before.Requests["/aweme/v1/web/user/profile/other/"]; d != 4 {
+		t.Errorf("%d profile requests, want 4 (Retries = 3)", d)
 	}
-	if after.RejectReasons["signature"] != 2 || c.Stats().Rejected != 2 || c.Stats().Errors["user_profile"] != 1 {
+	if after.RejectReasons["signature"] != 4 || c.Stats().Rejected != 4 || c.Stats().Errors["user_profile"] != 1 {
 		t.Errorf("reject reasons %v, client %+v", after.RejectReasons, c.Stats())
 	}
 	if after.Requests["/web/r/token"] != 2 {
@@ -540,7 +541,7 @@ func TestFakeRejections(t *testing.T) {
 	if _, err := nottwid.UserMixes(u.SecUID).Next(ctx); !errors.Is(err, ErrRejected) {
 		t.Errorf("mix list without ttwid: %v", err)
 	}
-	if s.Stats().RejectReasons["ttwid"] != 2 {
+	if s.Stats().RejectReasons["ttwid"] != 4 {
 		t.Errorf("reject reasons %v", s.Stats().RejectReasons)
 	}
 
@@ -563,7 +564,7 @@ func TestFakeStrictMsTokenFallback(t *testing.T) {
 	if _, err := bad.UserProfile(ctx, s.World().Users[0].SecUID); !errors.Is(err, ErrRejected) {
 		t.Errorf("with a false msToken under StrictMsToken: %v", err)
 	}
-	if s.Stats().RejectReasons["mstoken"] != 2 {
+	if s.Stats().RejectReasons["mstoken"] != 4 {
 		t.Errorf("reject reasons %v", s.Stats().RejectReasons)
 	}
 }
@@ -586,6 +587,7 @@ func TestFakeFaults(t *testing.T) {
 		{"5xx", func(o *fakedouyin.Options) { o.Fault5xx = 0.3 }, "5xx"},
 		{"reset", func(o *fakedouyin.Options) { o.FaultReset = 0.3 }, "reset"},
 		{"stall", func(o *fakedouyin.Options) { o.FaultStall = 0.3 }, "stall"},
+		{"truncated JSON", func(o *fakedouyin.Options) { o.MalformedRate = 0.3 }, "malformed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := fakeClient(t, s, "", func(cfg *Config) { cfg.Retries = 8; cfg.Timeout = 500 * time.Millisecond })
@@ -636,7 +638,7 @@ func TestFakeFaults(t *testing.T) {
 		}
 	})
 
-	t.Run("malformed", func(t *testing.T) {
+	t.Run("malformed every time", func(t *testing.T) {
 		c := fakeClient(t, s, "")
 		c.ensureTokens(testCtx(t))
 		s.SetOptions(func(o *fakedouyin.Options) { o.MalformedRate = 1 })
@@ -646,8 +648,9 @@ func TestFakeFaults(t *testing.T) {
 		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "user_posts") {
 			t.Errorf("malformed: %v", err)
 		}
-		if n := s.Stats().Requests["/aweme/v1/web/aweme/post/"]; n != 1 {
-			t.Errorf("%d requests for a malformed answer, want 1 (no retry)", n)
+		// Retried like any transient failure, and no more (Retries = 3).
+		if n := s.Stats().Requests["/aweme/v1/web/aweme/post/"]; n != 4 {
+			t.Errorf("%d requests for an answer that is always malformed, want 4", n)
 		}
 	})
 

@@ -148,6 +148,15 @@ func retryableStatus(status int) bool {
 // ctx's deadline. Any other response is returned for the caller to judge.
 // build makes each attempt's request.
 func (c *Client) send(ctx context.Context, ep *endpoint, build func() (httpReq, error)) (httpResp, error) {
+	return c.sendChecked(ctx, ep, build, nil)
+}
+
+// sendChecked is send with one more kind of transient failure: check looks
+// at every other response and returns why it is worth another attempt ("":
+// it is the answer), or an error that ends the request. Its retries share
+// send's budget and back-off, so a request is still at most Retries+1
+// attempts; after the last one the response is returned as it is.
+func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (httpReq, error), check func(httpResp) (string, error)) (httpResp, error) {
 	for attempt := 0; ; attempt++ {
 		if c.closed.Load() {
 			return httpResp{}, ErrClosed
@@ -179,10 +188,19 @@ func (c *Client) send(ctx context.Context, ep *endpoint, build func() (httpReq, 
 			continue
 		}
 		c.log.Debug("douyin request", "endpoint", ep.name, "method", r.method, "path", ep.path, "status", resp.status, "bytes", len(resp.body), "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond))
-		if !retryableStatus(resp.status) || attempt >= c.cfg.Retries {
+		var retryAfter time.Duration
+		reason := ""
+		if retryableStatus(resp.status) {
+			retryAfter, reason = parseRetryAfter(resp.retryAfter, time.Now()), "HTTP "+strconv.Itoa(resp.status)
+		} else if check != nil {
+			if reason, err = check(resp); err != nil {
+				return httpResp{}, err
+			}
+		}
+		if reason == "" || attempt >= c.cfg.Retries {
 			return resp, nil
 		}
-		if berr := c.backoff(ctx, ep, attempt, parseRetryAfter(resp.retryAfter, time.Now()), "HTTP "+strconv.Itoa(resp.status)); berr != nil {
+		if berr := c.backoff(ctx, ep, attempt, retryAfter, reason); berr != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return httpResp{}, ctxErr
 			}

@@ -67,6 +67,7 @@ type fileConfig struct {
 	} `toml:"read"`
 	Network struct {
 		Timeout        duration `toml:"timeout"`
+		OpTimeout      duration `toml:"op_timeout"`
 		Retries        int      `toml:"retries"`
 		RetryBackoff   duration `toml:"retry_backoff"`
 		RateLimit      float64  `toml:"rate_limit"`
@@ -133,6 +134,7 @@ func defaultConfig() *fileConfig {
 	c.Read.ParallelConnections = 4
 	c.Read.VideoQuality = "best"
 	c.Network.Timeout = duration(15 * time.Second)
+	c.Network.OpTimeout = duration(time.Minute)
 	c.Network.Retries = 4
 	c.Network.RetryBackoff = duration(250 * time.Millisecond)
 	c.Network.RateLimit = 5
@@ -276,6 +278,10 @@ func build(c *fileConfig) (*settings, error) {
 		case seen[u.Name]:
 			return nil, bad(key+".name", "%q is listed twice", u.Name)
 		}
+		if !validSecUID(u.SecUserID) {
+			return nil, bad(key+".sec_user_id", "%q (user %q) is not a sec_user_id: want %s followed by %d to %d URL-safe base64 characters, as in www.douyin.com/user/<sec_user_id>",
+				u.SecUserID, u.Name, secUIDPrefix, secUIDMinBody, secUIDMaxLen-len(secUIDPrefix))
+		}
 		seen[u.Name] = true
 		s.FS.Users = append(s.FS.Users, dfs.UserEntry{Name: u.Name, SecUID: u.SecUserID})
 	}
@@ -337,6 +343,21 @@ func build(c *fileConfig) (*settings, error) {
 		if !p.ok {
 			return nil, bad(p.key, "must not be negative")
 		}
+	}
+	// Values that pass the checks above but cannot work: a request needs
+	// more than a moment, a block must be worth a request, and one
+	// operation must have room for a retry after a timed-out request.
+	if c.Network.Timeout < duration(minTimeout) {
+		return nil, bad("network.timeout", "%s is too short (at least %s)", c.Network.Timeout, duration(minTimeout))
+	}
+	if c.Cache.BlockSize < minBlockSize {
+		return nil, bad("cache.block_size", "%s is too small (%s to %s)", c.Cache.BlockSize, byteSize(minBlockSize), byteSize(maxBlockSize))
+	}
+	if c.Cache.BlockSize > maxBlockSize {
+		return nil, bad("cache.block_size", "%s is too large (%s to %s)", c.Cache.BlockSize, byteSize(minBlockSize), byteSize(maxBlockSize))
+	}
+	if c.Network.OpTimeout < 2*c.Network.Timeout {
+		return nil, bad("network.op_timeout", "%s is less than twice network.timeout (%s): at least %s, so that a retry fits in one operation", c.Network.OpTimeout, c.Network.Timeout, 2*c.Network.Timeout)
 	}
 	if c.Cache.MemoryBudget < c.Cache.BlockSize {
 		return nil, bad("cache.memory_budget", "%s is smaller than cache.block_size (%s)", c.Cache.MemoryBudget, c.Cache.BlockSize)
@@ -419,9 +440,9 @@ func build(c *fileConfig) (*settings, error) {
 	s.FS.ListingTTL = time.Duration(c.Cache.ListingTTL)
 	s.FS.MetadataTTL = time.Duration(c.Cache.MetadataTTL)
 	s.FS.FeedTTL = time.Duration(c.Cache.FeedTTL)
-	// config.toml has no key for it: an operation with nothing cached gives
-	// up (EIO) after one request timeout, the bound the design promises.
-	s.FS.OpTimeout = timeout
+	// One operation (a listing, a lookup, a read) with its retries; each
+	// request inside it is bounded by network.timeout.
+	s.FS.OpTimeout = time.Duration(c.Network.OpTimeout)
 	s.FS.UID, s.FS.GID = uid, gid
 	s.FS.Umask = uint32(c.Mount.Umask)
 	s.FS.EntryTimeout = time.Duration(c.Mount.EntryTimeout)
@@ -432,6 +453,36 @@ func build(c *fileConfig) (*settings, error) {
 	s.FS.Debug = c.Mount.Debug
 	s.FS.FSName = "douyinfs"
 	return s, nil
+}
+
+// Limits of values that can work at all.
+const (
+	minTimeout   = time.Second
+	minBlockSize = 64 << 10
+	maxBlockSize = 64 << 20
+)
+
+// A configured sec_user_id must look like one: Douyin's are
+// "MS4wLjABAAAA" plus 43 or 64 URL-safe base64 characters. Anything else
+// would only show an empty or failing user folder after mounting.
+const (
+	secUIDPrefix  = "MS4wLjABAAAA"
+	secUIDMinBody = 32
+	secUIDMaxLen  = 200 // fs answers lookups of sec_user_ids up to this long
+)
+
+func validSecUID(s string) bool {
+	body, ok := strings.CutPrefix(s, secUIDPrefix)
+	if !ok || len(body) < secUIDMinBody || len(s) > secUIDMaxLen {
+		return false
+	}
+	for i := 0; i < len(body); i++ {
+		b := body[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func ownerID(key string, v, self int) (uint32, error) {

@@ -72,7 +72,7 @@ func TestLoadConfigValues(t *testing.T) {
 live_rooms = ["775841227732"]
 [[users]]
 name = "alice"
-sec_user_id = "MS4wLjABAAAAalice"
+sec_user_id = "MS4wLjABAAAAv7iSuuXDJVDvJgmD7T9-pQbfcmpw9T4r-x5rG3YlXyU"
 [cache]
 memory_budget = "1GiB"
 block_size = 524288
@@ -99,7 +99,7 @@ uid = 1000
 	if s.API.Timeout != 30*time.Second || s.Reader.Timeout != 30*time.Second || s.API.RateLimit != 2 {
 		t.Errorf("network: timeout %v rate %v", s.API.Timeout, s.API.RateLimit)
 	}
-	if len(s.FS.Users) != 1 || s.FS.Users[0].Name != "alice" || s.FS.Users[0].SecUID != "MS4wLjABAAAAalice" {
+	if len(s.FS.Users) != 1 || s.FS.Users[0].Name != "alice" || s.FS.Users[0].SecUID != "MS4wLjABAAAAv7iSuuXDJVDvJgmD7T9-pQbfcmpw9T4r-x5rG3YlXyU" {
 		t.Errorf("users: %+v", s.FS.Users)
 	}
 	if !reflect.DeepEqual(s.FS.LiveQuality, []string{"HD1"}) || !reflect.DeepEqual(s.FS.LiveRooms, []string{"775841227732"}) {
@@ -135,7 +135,7 @@ func TestBuildRejects(t *testing.T) {
 		{"level", func(c *fileConfig) { c.Log.Level = "loud" }, "log.level"},
 		{"format", func(c *fileConfig) { c.Log.Format = "xml" }, "log.format"},
 		{"user name", func(c *fileConfig) { c.Users = []userConfig{{Name: "..", SecUserID: "x"}} }, "users[0].name"},
-		{"user twice", func(c *fileConfig) { c.Users = []userConfig{{"a", "x"}, {"a", "y"}} }, "listed twice"},
+		{"user twice", func(c *fileConfig) { c.Users = []userConfig{{"a", goodSecUID}, {"a", goodSecUID}} }, "listed twice"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -146,6 +146,61 @@ func TestBuildRejects(t *testing.T) {
 				t.Errorf("got %v, want an error mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+const goodSecUID = "MS4wLjABAAAAv7iSuuXDJVDvJgmD7T9-pQbfcmpw9T4r-x5rG3YlXyU"
+
+// Values that parse but cannot work are refused with one line naming the
+// key, the value and what is allowed.
+func TestBuildRejectsUnworkable(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(c *fileConfig)
+		want   []string
+	}{
+		{"timeout 1ms", func(c *fileConfig) { c.Network.Timeout = duration(time.Millisecond) }, []string{"network.timeout", "1ms", "at least 1s"}},
+		{"block 1 byte", func(c *fileConfig) { c.Cache.BlockSize = 1 }, []string{"cache.block_size", "1B", "64KiB to 64MiB"}},
+		{"block 64KiB-1", func(c *fileConfig) { c.Cache.BlockSize = 64<<10 - 1 }, []string{"cache.block_size", "65535B", "64KiB to 64MiB"}},
+		{"block 1GiB", func(c *fileConfig) { c.Cache.BlockSize = 1 << 30; c.Cache.MemoryBudget = 4 << 30 }, []string{"cache.block_size", "1GiB", "64KiB to 64MiB"}},
+		{"op timeout under twice the timeout", func(c *fileConfig) { c.Network.OpTimeout = duration(29 * time.Second) }, []string{"network.op_timeout", "29s", "network.timeout (15s)", "at least 30s"}},
+		{"op timeout with a long timeout", func(c *fileConfig) { c.Network.Timeout = duration(45 * time.Second) }, []string{"network.op_timeout", "1m0s", "at least 1m30s"}},
+		{"sec_user_id not base64", func(c *fileConfig) {
+			c.Users = []userConfig{{"alice", goodSecUID}, {"bob", "MS4wLjABAAAAv7iSuuXDJVDvJgmD7T9+pQbfcmpw9T4r/x5rG3YlXyU"}}
+		}, []string{"users[1].sec_user_id", `"bob"`, "MS4wLjABAAAA"}},
+		{"sec_user_id a name", func(c *fileConfig) { c.Users = []userConfig{{"alice", "alice"}} }, []string{"users[0].sec_user_id", `"alice" (user "alice")`}},
+		{"sec_user_id without the prefix", func(c *fileConfig) { c.Users = []userConfig{{"carol", goodSecUID[12:] + "AAAAAAAAAAAA"}} }, []string{"users[0].sec_user_id", `"carol"`}},
+		{"sec_user_id too short", func(c *fileConfig) { c.Users = []userConfig{{"dave", "MS4wLjABAAAAalice"}} }, []string{"users[0].sec_user_id", `"dave"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := defaultConfig()
+			tc.change(c)
+			_, err := build(c)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			msg := err.Error()
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error %q is not one line", msg)
+			}
+		})
+	}
+	// The edges are allowed, and op_timeout reaches the tree.
+	c := defaultConfig()
+	c.Network.Timeout, c.Network.OpTimeout, c.Cache.BlockSize = duration(time.Second), duration(2*time.Second), 64<<10
+	c.Users = []userConfig{{"alice", goodSecUID}, {"bob", "MS4wLjABAAAANXSltcLCzDGmdNFI2Q_QixVTr67NiYzjKOIP5s03CAE5OCaznf4ihGfC65u0imbLzmBOu"}}
+	s, err := build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.FS.OpTimeout != 2*time.Second || s.API.Timeout != time.Second || s.Reader.Timeout != time.Second {
+		t.Errorf("op timeout %v, request timeouts %v %v", s.FS.OpTimeout, s.API.Timeout, s.Reader.Timeout)
 	}
 }
 

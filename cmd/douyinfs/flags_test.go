@@ -79,6 +79,16 @@ func TestFlagsOverrideFile(t *testing.T) {
 	if s.API.Timeout != 5*time.Second || s.API.Retries != 2 || s.Blocks.BlockSize != 512<<10 || s.FS.UID != 8 || s.LogLevel.String() != "DEBUG" {
 		t.Errorf("timeout %v retries %d block %d uid %d level %v", s.API.Timeout, s.API.Retries, s.Blocks.BlockSize, s.FS.UID, s.LogLevel)
 	}
+	// --op-timeout and -o op_timeout reach the tree; too short is refused.
+	if _, _, s, err := parseMount(t, "--timeout", "2s", "--op-timeout", "10s", "/mnt"); err != nil || s.FS.OpTimeout != 10*time.Second || s.API.Timeout != 2*time.Second {
+		t.Errorf("--op-timeout: %v %+v", err, s)
+	}
+	if _, _, s, err := parseMount(t, "-o", "timeout=2s,op_timeout=20s", "/mnt"); err != nil || s.FS.OpTimeout != 20*time.Second {
+		t.Errorf("-o op_timeout: %v %+v", err, s)
+	}
+	if _, _, _, err := parseMount(t, "--op-timeout", "20s", "/mnt"); err == nil || !strings.Contains(err.Error(), "network.op_timeout") {
+		t.Errorf("--op-timeout under twice the timeout: %v", err)
+	}
 	_, pos, _, err = parseMount(t, "--", "-weird-dir")
 	if err != nil || len(pos) != 1 || pos[0] != "-weird-dir" {
 		t.Errorf("after --: %q %v", pos, err)

@@ -37,7 +37,7 @@ type mountArgs struct {
 func newMountArgs(name, usage string) *mountArgs {
 	f := newCmdFlags(name, usage, mountAbout)
 	f.addConfig("cookie-file", "signing", "cache-budget", "block-size", "prefetch-max", "video-quality",
-		"listing-ttl", "timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "debug",
+		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "debug",
 		"log-level", "log-format")
 	m := &mountArgs{cmdFlags: f}
 	f.set.StringVar(&m.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`ADDR`/metrics; loopback only, like 127.0.0.1:9101 (default off)")

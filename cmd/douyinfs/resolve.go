@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/douyinfs/douyinfs/fetch"
@@ -13,7 +14,7 @@ input is reported on stderr and makes the exit status 1.`
 
 func newResolveFlags() *cmdFlags {
 	f := newCmdFlags("resolve", "douyinfs resolve [flags] URL...", resolveAbout)
-	f.addConfig("signing", "timeout", "retries", "rate-limit", "log-level", "log-format")
+	f.addConfig("signing", "timeout", "op-timeout", "retries", "rate-limit", "log-level", "log-format")
 	return f
 }
 
@@ -45,7 +46,10 @@ func (c *cli) resolveCmd(args []string) int {
 	defer stop()
 	status = 0
 	for _, in := range inputs {
-		r, err := client.Resolve(ctx, in)
+		// Each input is one operation: bounded like a lookup in the tree.
+		ictx, cancel := context.WithTimeout(ctx, s.FS.OpTimeout)
+		r, err := client.Resolve(ictx, in)
+		cancel()
 		if err != nil {
 			fmt.Fprintf(c.stderr, "douyinfs: resolve %q: %s\n", in, oneLine(err.Error()))
 			status = 1

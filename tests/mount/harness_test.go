@@ -68,6 +68,8 @@ type setup struct {
 	opts  fakedouyin.Options
 	login bool
 	tweak func(*dfs.Config)
+	// net, when set, changes the API client's and media reader's settings.
+	net func(*fetch.Config, *fetch.ReaderConfig)
 }
 
 func defaultOptions() fakedouyin.Options {
@@ -98,7 +100,7 @@ func start(t *testing.T, s setup) *env {
 	if s.login {
 		cookie = e.world.LoginCookie
 	}
-	e.client, err = fetch.NewClient(fetch.Config{
+	apiCfg := fetch.Config{
 		Hosts:     fetch.Hosts{WWW: url, Live: url, Webcast: url, MsToken: url, TTWID: url, WebID: url, ShortLink: url + "/v", SSO: url},
 		Cookie:    cookie,
 		UserAgent: userAgent,
@@ -107,7 +109,16 @@ func start(t *testing.T, s setup) *env {
 		RateLimit: 1000, RateBurst: 1000, MaxConnections: 16, MaxBody: 16 << 20,
 		PageSize: 20, MaxEmptyPages: 3, VideoQuality: "best",
 		Logger: logger,
-	})
+	}
+	readerCfg := fetch.ReaderConfig{
+		BlockSize: 1 << 20, PrefetchStart: 1 << 20, PrefetchMax: 8 << 20, Parallel: 4, MaxConnections: 16,
+		Timeout: 10 * time.Second, Retries: 2, RetryBackoff: 20 * time.Millisecond,
+		UserAgent: userAgent, Referer: url + "/", Cookie: cookie, Logger: logger,
+	}
+	if s.net != nil {
+		s.net(&apiCfg, &readerCfg)
+	}
+	e.client, err = fetch.NewClient(apiCfg)
 	if err != nil {
 		t.Fatalf("fetch.NewClient: %v", err)
 	}
@@ -117,11 +128,7 @@ func start(t *testing.T, s setup) *env {
 		t.Fatalf("cache.NewBlocks: %v", err)
 	}
 	t.Cleanup(blocks.Close)
-	media := fetch.NewMediaReader(fetch.ReaderConfig{
-		BlockSize: 1 << 20, PrefetchStart: 1 << 20, PrefetchMax: 8 << 20, Parallel: 4, MaxConnections: 16,
-		Timeout: 10 * time.Second, Retries: 2, RetryBackoff: 20 * time.Millisecond,
-		UserAgent: userAgent, Referer: url + "/", Cookie: cookie, Logger: logger,
-	}, blocks)
+	media := fetch.NewMediaReader(readerCfg, blocks)
 	t.Cleanup(media.Close)
 
 	e.cfg = dfs.Config{

@@ -3,13 +3,14 @@
 #   make demo    mount a built-in fake Douyin at ./mnt and show what to try
 #   make test    install what the tests need (as root), vet, run every test
 #   make bench   side-by-side benchmarks; writes BENCHMARKS.md
+#   make stress  minutes of checked random preads on a real mount, per phase
 
 GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test unit demo bench fuzz deps deps-test deps-bench clean
+.PHONY: all build test unit demo bench stress fuzz deps deps-test deps-bench clean
 
 all: build
 
@@ -41,6 +42,11 @@ demo: build
 
 bench: build deps-bench
 	@tests/scripts/bench.sh
+
+# Concurrent random preads on a real mount of the fake, every byte checked:
+# no faults, faults, a slow link (STRESS_SECONDS per phase, default 120).
+stress: deps-test
+	@GO=$(GO) tests/scripts/stress.sh
 
 # A short run of every fuzz target (FUZZTIME each).
 fuzz:

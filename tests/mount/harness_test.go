@@ -70,6 +70,8 @@ type setup struct {
 	tweak func(*dfs.Config)
 	// net, when set, changes the API client's and media reader's settings.
 	net func(*fetch.Config, *fetch.ReaderConfig)
+	// budget is the media cache's byte budget; 0 = 64 MiB.
+	budget int64
 }
 
 func defaultOptions() fakedouyin.Options {
@@ -123,7 +125,10 @@ func start(t *testing.T, s setup) *env {
 		t.Fatalf("fetch.NewClient: %v", err)
 	}
 	t.Cleanup(e.client.Close)
-	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20, BlockSize: 1 << 20})
+	if s.budget == 0 {
+		s.budget = 64 << 20
+	}
+	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: s.budget, BlockSize: 1 << 20})
 	if err != nil {
 		t.Fatalf("cache.NewBlocks: %v", err)
 	}

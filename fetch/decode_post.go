@@ -1,9 +1,6 @@
 package fetch
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "encoding/json"
 
 // awemeJSON is the post object (spec §4.2) as it appears in aweme_list[i],
 // aweme_detail and feeds. Only the fields douyinfs uses are declared; the
@@ -86,14 +83,17 @@ const awemeTypeImages = 68
 //
 //   - ids are strings; the author's uid/sec_uid come from author.
 //   - A post with pictures (images non-empty) or of type 68 is an image post:
-//     Images set, Video nil. Each picture's URLs are its url_list with the
-//     JPEG mirrors moved first (real lists hold 3 webp + 1 jpeg; the files
-//     are shown as .jpeg). download_url_list is not used: it is watermarked.
+//     Images set, Video nil. A url_list mixes formats (real lists hold
+//     3 WebP + 1 JPEG, of different sizes); each picture is served in one
+//     format (pickImageFormat: JPEG when offered) and its URLs are the
+//     mirrors of that format only, so no failover can change its bytes.
+//     download_url_list is not used: it is watermarked.
 //   - Otherwise Video holds the renditions, ordered by quality (see
 //     orderRenditions).
 //   - Music only when music.status == 1 and it has a play URL.
-//   - Cover is video.origin_cover, else video.cover, else (image posts) the
-//     first picture.
+//   - Cover is the JPEG mirrors of video.origin_cover, else of video.cover,
+//     else (image posts) of the first picture; nil when none offers a JPEG
+//     (covers are shown as .jpeg; real detail answers list WebP first).
 //   - Mix is set from mix_info when it names a mix_id; Episode is
 //     statis.current_episode.
 func decodePost(raw []byte, quality string) (Post, error) {
@@ -134,22 +134,23 @@ func decodePost(raw []byte, quality string) (Post, error) {
 		if len(im.URLList) == 0 {
 			continue
 		}
-		p.Images = append(p.Images, Image{Width: int(im.Width), Height: int(im.Height), URLs: jpegFirst(im.URLList)})
+		all := []string(im.URLList)
+		format := pickImageFormat(all)
+		p.Images = append(p.Images, Image{Width: int(im.Width), Height: int(im.Height),
+			Format: format, URLs: urlsOfFormat(all, format), All: all})
 	}
 	if len(p.Images) == 0 && int(a.AwemeType) != awemeTypeImages && a.Video != nil {
 		p.Video = decodeVideo(a.Video, int64(a.Duration), quality)
 	}
 
+	var covers [][]string
 	if v := a.Video; v != nil {
-		if l := v.OriginCover.list(); len(l) > 0 {
-			p.Cover = l
-		} else if l := v.Cover.list(); len(l) > 0 {
-			p.Cover = l
-		}
+		covers = append(covers, v.OriginCover.list(), v.Cover.list())
 	}
-	if p.Cover == nil && len(p.Images) > 0 {
-		p.Cover = p.Images[0].URLs
+	if len(p.Images) > 0 {
+		covers = append(covers, p.Images[0].All)
 	}
+	p.Cover = jpegCover(covers...)
 
 	if m := a.Music; m != nil && m.Status == 1 && len(m.PlayURL.list()) > 0 {
 		p.Music = &Music{
@@ -164,33 +165,6 @@ func decodePost(raw []byte, quality string) (Post, error) {
 		p.Mix = &MixRef{ID: string(mi.MixID), Name: string(mi.MixName), Episode: int(mi.Statis.CurrentEpisode)}
 	}
 	return p, nil
-}
-
-// jpegFirst returns the mirrors with JPEG URLs first, each group in
-// Douyin's order.
-func jpegFirst(list []string) []string {
-	out := make([]string, 0, len(list))
-	for _, u := range list {
-		if isJPEG(u) {
-			out = append(out, u)
-		}
-	}
-	for _, u := range list {
-		if !isJPEG(u) {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-// isJPEG looks at the URL path's extension (".jpeg" / ".jpg"), ignoring the
-// query, which carries signatures.
-func isJPEG(u string) bool {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	u = strings.ToLower(u)
-	return strings.HasSuffix(u, ".jpeg") || strings.HasSuffix(u, ".jpg")
 }
 
 // decodeVideo builds the Video of a video post; nil when it has no

@@ -152,13 +152,18 @@ func checkPost(t *testing.T, got Post, a any) {
 			t.Fatalf("%s: %d images, want %d", id, len(got.Images), len(images))
 		}
 		for i, im := range images {
-			want := jstrings(jget(im, "url_list"))
+			all := jstrings(jget(im, "url_list"))
 			g := got.Images[i]
-			if !strings.Contains(strings.Split(g.URLs[0], "?")[0], ".jpeg") {
-				t.Errorf("%s: image %d first URL is not the JPEG: %s", id, i, g.URLs[0])
+			// Real url_lists mix WebP and JPEG; a picture is served from
+			// its JPEG mirrors only.
+			if want := jpegURLs(all); g.Format != FormatJPEG || !slices.Equal(g.URLs, want) || len(want) == 0 {
+				t.Errorf("%s: image %d is %q from %v, want jpeg from %v", id, i, g.Format, g.URLs, want)
 			}
-			if !sameSet(g.URLs, want) {
-				t.Errorf("%s: image %d URLs are not url_list", id, i)
+			if !slices.Equal(g.All, all) {
+				t.Errorf("%s: image %d All is not url_list", id, i)
+			}
+			if len(jpegURLs(all)) == len(all) {
+				t.Errorf("%s: image %d: the capture no longer mixes formats", id, i)
 			}
 			if int64(g.Width) != jint64(jget(im, "width")) || int64(g.Height) != jint64(jget(im, "height")) {
 				t.Errorf("%s: image %d size %dx%d", id, i, g.Width, g.Height)
@@ -200,11 +205,25 @@ func checkPost(t *testing.T, got Post, a any) {
 	}
 }
 
+// coverOf is the JPEG mirrors of origin_cover, else of cover (real detail
+// answers list WebP covers first; douyinfs shows covers as .jpeg).
 func coverOf(a any) []string {
-	if l := jstrings(jget(a, "video", "origin_cover", "url_list")); len(l) > 0 {
+	if l := jpegURLs(jstrings(jget(a, "video", "origin_cover", "url_list"))); len(l) > 0 {
 		return l
 	}
-	return jstrings(jget(a, "video", "cover", "url_list"))
+	return jpegURLs(jstrings(jget(a, "video", "cover", "url_list")))
+}
+
+// jpegURLs are the URLs whose path ends in .jpeg or .jpg, in order.
+func jpegURLs(l []string) []string {
+	var out []string
+	for _, u := range l {
+		p := strings.ToLower(strings.SplitN(u, "?", 2)[0])
+		if strings.HasSuffix(p, ".jpeg") || strings.HasSuffix(p, ".jpg") {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // checkRenditions: one rendition per bit_rate gear with URLs, the first the
@@ -269,13 +288,6 @@ func checkRenditions(t *testing.T, id string, v *Video, a any) {
 	}
 }
 
-func sameSet(a, b []string) bool {
-	a, b = slices.Clone(a), slices.Clone(b)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
-}
-
 func TestFixturePostPages(t *testing.T) {
 	for _, name := range []string{"aweme_post_page_video.json", "aweme_post_page_images.json", "like_list.json"} {
 		t.Run(name, func(t *testing.T) {
@@ -338,7 +350,7 @@ func TestFixtureStatedValues(t *testing.T) {
 	if q.Mix == nil || q.Mix.ID != "7238089454588528701" || q.Mix.Episode != 1 {
 		t.Errorf("image post mix = %+v", q.Mix)
 	}
-	if q.Images[0].Width != 1440 || q.Images[0].Height != 1918 || !strings.Contains(q.Images[0].URLs[0], "q75.jpeg") || len(q.Images[0].URLs) != 4 {
+	if q.Images[0].Width != 1440 || q.Images[0].Height != 1918 || !strings.Contains(q.Images[0].URLs[0], "q75.jpeg") || len(q.Images[0].URLs) != 1 || len(q.Images[0].All) != 4 {
 		t.Errorf("first image = %+v", q.Images[0])
 	}
 
@@ -415,6 +427,10 @@ func TestFixtureDetail(t *testing.T) {
 	checkPost(t, *p, jget(generic(t, b), "aweme_detail"))
 	if p.ID != "7071967230287744267" || p.Author.UniqueID != "bailitufu8" || p.Video.Best().Key != "adapt_lowest_720_1" {
 		t.Errorf("detail = %s %s %s", p.ID, p.Author.UniqueID, p.Video.Best().Key)
+	}
+	// Its origin_cover is 3 WebP + 1 JPEG: the cover is that one JPEG.
+	if len(p.Cover) != 1 || !strings.Contains(p.Cover[0], "~tplv-dy-360p.jpeg?") {
+		t.Errorf("detail cover = %v, want its one JPEG mirror", p.Cover)
 	}
 
 	_, err = decodeDetail(fixture(t, "aweme_detail_deleted.json"), "7223326284024139065", QualityBest)

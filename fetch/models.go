@@ -88,7 +88,9 @@ type Rendition struct {
 type Image struct {
 	Width  int
 	Height int
-	URLs   []string // JPEG first when Douyin offers one
+	Format string   // FormatJPEG when any mirror offers it, else FormatWebP, ...; "" when no URL names one
+	URLs   []string // the mirrors in Format only, in Douyin's order
+	All    []string // url_list as sent, every format (see Mirrors)
 }
 
 // Music is a post's background music.

@@ -222,10 +222,16 @@ func isSecUID(s string) bool {
 }
 
 // imageName is the name of picture i (0-based) of a post with n pictures:
-// 01.jpeg, 02.jpeg, ... wide enough that they sort in order.
-func imageName(i, n int) string {
+// 01.jpeg, 02.jpeg, ... wide enough that they sort in order. The extension
+// is the format the picture is served in (fetch.Image.Format: JPEG
+// whenever Douyin offers it), none when its URLs name no format.
+func imageName(i, n int, format string) string {
 	width := max(2, len(fmt.Sprint(n)))
-	return fmt.Sprintf("%0*d.jpeg", width, i+1)
+	name := fmt.Sprintf("%0*d", width, i+1)
+	if format != "" {
+		name += "." + format
+	}
+	return name
 }
 
 // uniqueNamer hands out sanitized names for a list of things that have no id

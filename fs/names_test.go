@@ -165,11 +165,19 @@ func TestUniqueNamer(t *testing.T) {
 }
 
 func TestImageName(t *testing.T) {
-	if got := imageName(0, 3); got != "01.jpeg" {
-		t.Fatalf("imageName(0,3) = %q", got)
-	}
-	if got := imageName(4, 120); got != "005.jpeg" {
-		t.Fatalf("imageName(4,120) = %q", got)
+	for _, c := range []struct {
+		i, n   int
+		format string
+		want   string
+	}{
+		{0, 3, fetch.FormatJPEG, "01.jpeg"},
+		{4, 120, fetch.FormatJPEG, "005.jpeg"},
+		{1, 2, fetch.FormatWebP, "02.webp"},
+		{0, 2, "", "01"},
+	} {
+		if got := imageName(c.i, c.n, c.format); got != c.want {
+			t.Errorf("imageName(%d, %d, %q) = %q, want %q", c.i, c.n, c.format, got, c.want)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"syscall"
 	"time"
@@ -110,17 +111,26 @@ func (t *tree) videoMedia(p *fetch.Post) *fetch.Media {
 // remembers the fresh details for everyone else.
 func (t *tree) refreshURLs(id string, pick func(*fetch.Post) []string) func(context.Context) ([]string, error) {
 	return func(ctx context.Context) ([]string, error) {
-		p, err := t.api.PostDetail(ctx, id)
+		p, err := t.refreshPost(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		t.posts.set(id, p)
 		urls := pick(p)
 		if len(urls) == 0 {
 			return nil, fetch.ErrNotFound
 		}
 		return urls, nil
 	}
+}
+
+// refreshPost reads a post's details afresh and remembers them.
+func (t *tree) refreshPost(ctx context.Context, id string) (*fetch.Post, error) {
+	p, err := t.api.PostDetail(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t.posts.set(id, p)
+	return p, nil
 }
 
 // prettyJSON indents what Douyin sent; without a raw object it marshals v
@@ -289,7 +299,7 @@ func (d *imagePostDir) entries() []dirent {
 	p := d.post
 	var out []dirent
 	for i := range p.Images {
-		name := imageName(i, len(p.Images))
+		name := imageName(i, len(p.Images), p.Images[i].Format)
 		out = append(out, dirent{name: name, key: keyImage(p.ID, name)})
 	}
 	if p.Music != nil && len(p.Music.URLs) > 0 {
@@ -319,14 +329,7 @@ func (d *imagePostDir) Lookup(ctx context.Context, name string, out *fuse.EntryO
 		}
 		var m *fetch.Media
 		if i < len(p.Images) {
-			i := i
-			m = &fetch.Media{Key: p.ID + "/img/" + name, URLs: p.Images[i].URLs,
-				Refresh: d.t.refreshURLs(p.ID, func(f *fetch.Post) []string {
-					if i < len(f.Images) {
-						return f.Images[i].URLs
-					}
-					return nil
-				})}
+			m = d.t.imageMedia(p, i, name)
 		} else {
 			m = &fetch.Media{Key: p.ID + "/music", URLs: p.Music.URLs,
 				Refresh: d.t.refreshURLs(p.ID, func(f *fetch.Post) []string {
@@ -340,6 +343,35 @@ func (d *imagePostDir) Lookup(ctx context.Context, name string, out *fuse.EntryO
 		return d.t.child(ctx, d.EmbeddedInode(), e, n, out)
 	}
 	return nil, syscall.ENOENT
+}
+
+// imageMedia is picture i of p, named name. It is read only from mirrors of
+// the format its name promises: a fresh answer without one fails the read
+// (EIO, logged) rather than serve another encoding under the same name.
+// The format is part of the key, so bytes cached under the old key (which
+// could be WebP) are never served as a JPEG.
+func (t *tree) imageMedia(p *fetch.Post, i int, name string) *fetch.Media {
+	format := p.Images[i].Format
+	return &fetch.Media{
+		Key:  p.ID + "/img/" + format + "/" + name,
+		URLs: p.Images[i].URLs,
+		Refresh: func(ctx context.Context) ([]string, error) {
+			f, err := t.refreshPost(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			var urls []string
+			if i < len(f.Images) {
+				urls = f.Images[i].Mirrors(format)
+			}
+			if len(urls) == 0 {
+				t.log.Warn("a picture's fresh URLs offer no mirror in the format its name promises; not serving another",
+					"post", p.ID, "picture", name, "format", format)
+				return nil, fmt.Errorf("post %s picture %s: no %s mirror left", p.ID, name, format)
+			}
+			return urls, nil
+		},
+	}
 }
 
 func (d *imagePostDir) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {

@@ -66,7 +66,7 @@ type MediaReader struct {
 	states map[string]*mediaState
 	closed bool
 
-	lastMirror atomic.Int32 // index of the mirror that worked last, any media
+	lastMirror mirrorMemory // per mirror-list family, the index that worked last
 
 	st readerCounters
 }

@@ -71,11 +71,10 @@ func (r *MediaReader) state(m *Media) (*mediaState, error) {
 				}
 			}
 		}
-		// Mirror lists of different media share their shape (the same CDN
-		// hosts in the same order), so a new media starts with the mirror
-		// that worked last for any: a dead first mirror then costs one
-		// request in all, not one per file.
-		st = &mediaState{key: key, preferred: int(r.lastMirror.Load())}
+		// A new media starts with the mirror that worked last for its
+		// family (mirrorFamily), never one learned on another kind or
+		// format of media.
+		st = &mediaState{key: key, preferred: r.lastMirror.get(mirrorFamily(m.URLs))}
 		r.states[key] = st
 	}
 	st.mu.Lock()
@@ -135,11 +134,16 @@ func (st *mediaState) mirrors() (urls []string, gen uint64, preferred int) {
 
 func (r *MediaReader) worked(st *mediaState, i int, gen uint64) {
 	st.mu.Lock()
-	if st.gen == gen {
+	current := st.gen == gen
+	var urls []string
+	if current {
 		st.preferred = i
+		urls = st.urls
 	}
 	st.mu.Unlock()
-	r.lastMirror.Store(int32(i))
+	if current { // an index into an older list means nothing for a family
+		r.lastMirror.set(mirrorFamily(urls), i)
+	}
 }
 
 // hop is where mirror redirected to last time, or mirror itself.

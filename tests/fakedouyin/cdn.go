@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,10 +68,15 @@ func (u urlMaker) play(m *Media) string {
 		"&sign=" + u.w.playSignature(m.ID, e) + "&is_play_url=1&source=PackSourceEnum_PUBLISH&x-expires=" + e
 }
 
-// image lists an image like the real service: three WebP URLs, then one
-// JPEG URL (on mirror m1, so DeadMirror only kills the first WebP).
+// image lists a picture like the real service: three WebP URLs and one
+// JPEG URL, of different sizes. Real captures put the JPEG last; the fake
+// moves it (by the picture's id: first, between the WebPs, or last) so a
+// client can rely neither on its place nor on a WebP coming last. The JPEG
+// is on mirror m1 or m2, never m0, so DeadMirror leaves every picture a
+// JPEG to read.
 func (u urlMaker) image(jpeg, webp *Media) []string {
-	return append(u.mirrors(webp, 3), u.cdn(1, jpeg))
+	seed := contentSeed(jpeg.ID)
+	return slices.Insert(u.mirrors(webp, 3), int(seed%4), u.cdn(1+int(seed/4%2), jpeg))
 }
 
 // serveCDN serves /cdn/<mirror>/<media id>.<ext>?x-expires=..&x-signature=..

@@ -37,6 +37,20 @@ func gearURL(t *testing.T, d map[string]any, m *Media, k int) string {
 	return ""
 }
 
+// imageURL returns the URL of picture k on a mirror path containing mirror
+// whose path ends in ext: url_lists mix formats in no fixed order.
+func imageURL(t *testing.T, d map[string]any, k int, mirror, ext string) string {
+	t.Helper()
+	for _, x := range path(d, "images."+strconv.Itoa(k)+".url_list").([]any) {
+		p, _, _ := strings.Cut(str(x), "?")
+		if strings.Contains(p, mirror) && strings.HasSuffix(p, ext) {
+			return str(x)
+		}
+	}
+	t.Fatalf("picture %d has no %s URL on %s", k, ext, mirror)
+	return ""
+}
+
 func TestCDNRanges(t *testing.T) {
 	s := startServer(t, Options{Seed: 31, BigVideoSize: 64 << 20})
 	c := newClient(t, s)
@@ -55,7 +69,7 @@ func TestCDNRanges(t *testing.T) {
 	}
 	img := w.RealImagePost()
 	d := detailOf(t, c, img)
-	targets = append(targets, target{img.Images[0], str(path(d, "images.0.url_list.3"))},
+	targets = append(targets, target{img.Images[0], imageURL(t, d, 0, "/cdn/m", ".jpeg")},
 		target{img.Music, str(path(d, "music.play_url.url_list.0"))})
 
 	for _, tg := range targets {
@@ -241,7 +255,7 @@ func TestDeadMirror(t *testing.T) {
 		var first, second string
 		var m *Media
 		if p.Type == 68 {
-			first, second, m = str(path(d, "images.0.url_list.0")), str(path(d, "images.0.url_list.3")), p.Images[0]
+			first, second, m = imageURL(t, d, 0, "/cdn/m0/", ".webp"), imageURL(t, d, 0, "/cdn/m", ".jpeg"), p.Images[0]
 		} else {
 			first, second, m = gearURL(t, d, p.Video, 0), gearURL(t, d, p.Video, 1), p.Video
 		}

@@ -96,8 +96,8 @@ type Post struct {
 	// Renditions are the bit_rate gears in the order the API lists them
 	// (highest bit rate first; on a tie the H.265 gear comes first).
 	Renditions []*Rendition
-	// ImagesWebp are the WebP variants of Images (the first url_list
-	// entries of each image).
+	// ImagesWebp are the WebP variants of Images (smaller; three of each
+	// picture's four url_list entries, see urlMaker.image).
 	ImagesWebp []*Media
 	Cover      *Media
 

@@ -118,13 +118,20 @@ func splitSig(t *testing.T, raw string) (query, param, value string) {
 const specUserPostsQuery = "device_platform=webapp&aid=6383&channel=channel_pc_web&pc_client_type=1&publish_video_strategy_type=2&pc_libra_divert=Windows&version_code=290100&version_name=29.1.0&cookie_enabled=true&screen_width=1920&screen_height=1080&browser_language=zh-CN&browser_platform=Win32&browser_name=Edge&browser_version=130.0.0.0&browser_online=true&engine_name=Blink&engine_version=130.0.0.0&os_name=Windows&os_version=10&cpu_core_num=12&device_memory=8&platform=PC&downlink=10&effective_type=4g&round_trip_time=100&msToken=<T>&max_cursor=0&count=20&sec_user_id=<SEC_UID>"
 
 func TestRequestConstruction(t *testing.T) {
-	s := newStub(t, func(w http.ResponseWriter, r *http.Request, body []byte) { okJSON(w, emptyPage) })
+	const sec = "MS4wLjABAAAA5OCaznf4ihGfC65u0imbLzmBOuWDpUMo58CdnVTcX_R8bD9HZQknOJ4ZX9FdZnIq"
+	s := newStub(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		// The user exists (an empty list asks), every list is empty.
+		if r.URL.Path == "/aweme/v1/web/user/profile/other/" && r.URL.Query().Get("sec_user_id") == sec {
+			okJSON(w, `{"status_code":0,"user":{"uid":"1","sec_uid":"`+sec+`"}}`)
+			return
+		}
+		okJSON(w, emptyPage)
+	})
 	c := s.client(t)
 	if n := len(s.requests("")); n != 0 {
 		t.Fatalf("NewClient made %d requests; tokens must be fetched lazily", n)
 	}
 	ctx := testCtx(t)
-	const sec = "MS4wLjABAAAA5OCaznf4ihGfC65u0imbLzmBOuWDpUMo58CdnVTcX_R8bD9HZQknOJ4ZX9FdZnIq"
 	if _, err := c.UserPosts(sec).Next(ctx); err != io.EOF {
 		t.Fatal(err)
 	}
@@ -147,7 +154,7 @@ func TestRequestConstruction(t *testing.T) {
 	}
 
 	// msToken registration: once, lazily, exactly as §5.1.
-	if _, err := c.UserProfile(ctx, sec); err == nil {
+	if _, err := c.UserProfile(ctx, sec[:len(sec)-1]+"x"); err == nil {
 		t.Error("empty profile accepted")
 	}
 	toks := s.requests("/web/r/token")

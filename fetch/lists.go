@@ -37,11 +37,41 @@ func (c *Client) postPager(ep *endpoint, cursorField string, own func(cursor str
 	return NewPager(c.postPages(ep, cursorField, own), c.cfg.MaxEmptyPages, c.cfg.MaxPages)
 }
 
+// userList guards a list of one user's things. Douyin does not say "no
+// such user" on its list endpoints: an unknown sec_user_id gets an empty
+// list. So when the first page is empty, the profile is asked once, and a
+// user Douyin does not know is its *NotFoundError (errors.Is ErrNotFound)
+// rather than an empty folder. check, if not nil, judges the profile of a
+// user that exists (likes: private or not). A profile that cannot be
+// fetched leaves the list empty, as it was.
+func userList[T any](c *Client, ep *endpoint, secUID string, inner PageFunc[T], check func(*User) error) *Pager[T] {
+	return NewPager(func(ctx context.Context, cursor string) (Page[T], error) {
+		page, err := inner(ctx, cursor)
+		if err != nil || cursor != "" || len(page.Items) > 0 {
+			return page, err
+		}
+		u, perr := c.UserProfile(ctx, secUID)
+		switch {
+		case errors.Is(perr, ErrNotFound):
+			return Page[T]{}, c.failed(ep, fmt.Errorf("%s: %w", ep.name, perr))
+		case perr != nil:
+			c.log.Debug("could not check the user of an empty list", "endpoint", ep.name, "err", perr)
+			return page, nil
+		case check != nil:
+			if err := check(u); err != nil {
+				return Page[T]{}, c.failed(ep, err)
+			}
+		}
+		return page, nil
+	}, c.cfg.MaxEmptyPages, c.cfg.MaxPages)
+}
+
 // UserPosts lists a user's posts, newest first (pinned posts lead).
 func (c *Client) UserPosts(secUID string) *Pager[Post] {
-	return c.postPager(&epUserPosts, cursorMax, func(cursor string) []param {
+	ep := &epUserPosts
+	return userList(c, ep, secUID, c.postPages(ep, cursorMax, func(cursor string) []param {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
-	})
+	}), nil)
 }
 
 // UserLikes lists the posts a user liked. Douyin does not say "private":
@@ -53,21 +83,12 @@ func (c *Client) UserLikes(secUID string) *Pager[Post] {
 	inner := c.postPages(ep, cursorMax, func(cursor string) []param {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
 	})
-	return NewPager(func(ctx context.Context, cursor string) (Page[Post], error) {
-		page, err := inner(ctx, cursor)
-		if err != nil || cursor != "" || len(page.Items) > 0 {
-			return page, err
-		}
-		u, perr := c.UserProfile(ctx, secUID)
-		if perr != nil {
-			c.log.Debug("could not check whether the likes list is private", "err", perr)
-			return page, nil
-		}
+	return userList(c, ep, secUID, inner, func(u *User) error {
 		if u.LikesPrivate {
-			return Page[Post]{}, c.failed(ep, fmt.Errorf("%s: likes of %s: %w", ep.name, secUID, ErrPrivate))
+			return fmt.Errorf("%s: likes of %s: %w", ep.name, secUID, ErrPrivate)
 		}
-		return page, nil
-	}, c.cfg.MaxEmptyPages, c.cfg.MaxPages)
+		return nil
+	})
 }
 
 // MixPosts lists a mix's posts in episode order.
@@ -114,7 +135,7 @@ func (c *Client) CollectFolders() *Pager[CollectFolder] {
 func (c *Client) UserMixes(secUID string) *Pager[Mix] {
 	ep := &epUserMixes
 	referer := c.cfg.Hosts.WWW + "/user/" + escapeValue(secUID)
-	return NewPager(func(ctx context.Context, cursor string) (Page[Mix], error) {
+	return userList(c, ep, secUID, func(ctx context.Context, cursor string) (Page[Mix], error) {
 		own := []param{{"sec_user_id", escapeValue(secUID)}, {"req_from", "channel_pc_web"}, {"cursor", escapeValue(firstCursor(cursor))}, c.count()}
 		body, err := c.call(ctx, ep, own, referer)
 		if err != nil {
@@ -126,7 +147,7 @@ func (c *Client) UserMixes(secUID string) *Pager[Mix] {
 		}
 		c.logSkipped(ep, skipped)
 		return page, nil
-	}, c.cfg.MaxEmptyPages, c.cfg.MaxPages)
+	}, nil)
 }
 
 // UserProfile fetches a user's profile by sec_user_id.

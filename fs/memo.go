@@ -2,10 +2,12 @@ package fs
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch"
 )
 
 // memo remembers answers of one kind (profiles, post details, rooms, media
@@ -14,10 +16,21 @@ import (
 // fetched once however many processes walk it.
 type memo[V any] struct {
 	ttl   time.Duration // 0: no expiry (immutable facts such as sizes)
-	store *cache.TTL[string, V]
+	store *cache.TTL[string, memoEntry[V]]
+
+	// With keepLast set, an answer outlives its TTL so that a failed
+	// refresh serves it (design §1: failure is visible and bounded);
+	// keepLast is told why, once per failed refresh.
+	keepLast func(key string, err error)
+	now      func() time.Time
 
 	mu       sync.Mutex
 	inflight map[string]*memoCall[V]
+}
+
+type memoEntry[V any] struct {
+	v     V
+	fresh time.Time // when the answer was fetched, or is due for a retry
 }
 
 type memoCall[V any] struct {
@@ -28,17 +41,37 @@ type memoCall[V any] struct {
 
 // newMemo remembers up to maxItems answers, each for ttl.
 func newMemo[V any](ttl time.Duration, maxItems int) *memo[V] {
-	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, V](maxItems), inflight: map[string]*memoCall[V]{}}
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems), now: time.Now, inflight: map[string]*memoCall[V]{}}
 }
 
-// peek returns a remembered answer without asking anyone.
-func (m *memo[V]) peek(key string) (V, bool) { return m.store.Get(key) }
+// serveStale makes m keep answers past their TTL and serve the last good
+// one when a refresh fails with anything but a definite "not found"; the
+// next refresh is tried after a tenth of the TTL, as listings do.
+func (m *memo[V]) serveStale(now func() time.Time, log func(key string, err error)) *memo[V] {
+	m.now, m.keepLast = now, log
+	return m
+}
+
+func (m *memo[V]) isFresh(e memoEntry[V]) bool {
+	return m.ttl <= 0 || m.now().Sub(e.fresh) < m.ttl
+}
+
+// put stores an answer; kept answers do not expire in the store (it is
+// bounded by maxItems), the others expire with their TTL.
+func (m *memo[V]) put(key string, e memoEntry[V]) {
+	ttl := m.ttl
+	if m.keepLast != nil {
+		ttl = 0
+	}
+	m.store.Set(key, e, ttl)
+}
 
 // get returns the remembered answer for key, or calls fetch once for all
 // concurrent askers. Errors are not remembered: the next ask tries again.
 func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Context) (V, error)) (V, error) {
-	if v, ok := m.peek(key); ok {
-		return v, nil
+	last, have := m.store.Get(key)
+	if have && m.isFresh(last) {
+		return last.v, nil
 	}
 	m.mu.Lock()
 	c, ok := m.inflight[key]
@@ -52,8 +85,13 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 		c.v, c.err = fetch(ctx)
 		// Stored before the call leaves the table, so no asker falls in
 		// between and repeats it.
-		if c.err == nil {
-			m.store.Set(key, c.v, m.ttl)
+		switch {
+		case c.err == nil:
+			m.put(key, memoEntry[V]{v: c.v, fresh: m.now()})
+		case have && m.keepLast != nil && !isNotFound(c.err):
+			m.keepLast(key, c.err)
+			c.v, c.err = last.v, nil
+			m.put(key, memoEntry[V]{v: last.v, fresh: m.now().Add(-m.ttl + m.ttl/10)})
 		}
 		m.mu.Lock()
 		delete(m.inflight, key)
@@ -71,8 +109,12 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 	}
 }
 
+// isNotFound: Douyin said the thing is gone, a definite answer that must
+// not be hidden behind the last good one.
+func isNotFound(err error) bool { return errors.Is(err, fetch.ErrNotFound) }
+
 // set remembers v for key (used when a list page already told us).
-func (m *memo[V]) set(key string, v V) { m.store.Set(key, v, m.ttl) }
+func (m *memo[V]) set(key string, v V) { m.put(key, memoEntry[V]{v: v, fresh: m.now()}) }
 
 // clear forgets everything (SIGHUP, DropCaches).
 func (m *memo[V]) clear() { m.store.Clear() }

@@ -86,7 +86,14 @@ func newTree(cfg Config, api API, media Media, blocks func() cache.BlockStats, l
 		lists: map[string]any{},
 		used:  map[string][]dirent{},
 	}
-	t.profiles = newMemo[*fetch.User](cfg.MetadataTTL, memoItems)
+	// A user folder needs its profile: keep the last one for when Douyin
+	// cannot be reached, as listings do.
+	t.profiles = newMemo[*fetch.User](cfg.MetadataTTL, memoItems).serveStale(
+		func() time.Time { return t.now() },
+		func(secUID string, err error) {
+			t.stats.errors.Add(1)
+			t.log.Warn("refreshing a profile failed; serving the last good one", "sec_user_id", secUID, "err", err)
+		})
 	t.posts = newMemo[*fetch.Post](cfg.MetadataTTL, memoItems)
 	t.mixes = newMemo[*fetch.Mix](cfg.MetadataTTL, memoItems)
 	t.rooms = newMemo[*fetch.Room](cfg.MetadataTTL, memoItems)

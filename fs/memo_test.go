@@ -1,0 +1,70 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/douyinfs/douyinfs/fetch"
+)
+
+// A memo that serves stale answers keeps the last good one through failed
+// refreshes, retries after a tenth of the TTL, and still fails when it has
+// nothing or when Douyin says the thing is gone.
+func TestMemoServesLastGoodAnswer(t *testing.T) {
+	clock := time.Unix(1_700_000_000, 0)
+	var logged []error
+	m := newMemo[string](time.Minute, 16).serveStale(func() time.Time { return clock }, func(key string, err error) {
+		if key != "k" {
+			t.Errorf("logged key %q", key)
+		}
+		logged = append(logged, err)
+	})
+	defer m.close()
+	ctx := context.Background()
+	down := errors.New("douyin is down")
+	calls := 0
+	answer := func(v string, err error) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { calls++; return v, err }
+	}
+
+	if _, err := m.get(ctx, "k", answer("", down)); !errors.Is(err, down) {
+		t.Fatalf("nothing remembered: err = %v, want the failure", err)
+	}
+	if v, err := m.get(ctx, "k", answer("v1", nil)); v != "v1" || err != nil {
+		t.Fatalf("get = %q, %v", v, err)
+	}
+	clock = clock.Add(2 * time.Minute) // stale
+	calls = 0
+	if v, err := m.get(ctx, "k", answer("", down)); v != "v1" || err != nil || calls != 1 || len(logged) != 1 {
+		t.Fatalf("stale, refresh failed: %q, %v after %d calls, %d log lines; want v1 from 1 call, 1 line", v, err, calls, len(logged))
+	}
+	// The next attempt waits a tenth of the TTL.
+	if v, err := m.get(ctx, "k", answer("", down)); v != "v1" || err != nil || calls != 1 {
+		t.Fatalf("right after a failed refresh: %q, %v, %d calls", v, err, calls)
+	}
+	clock = clock.Add(7 * time.Second)
+	if v, err := m.get(ctx, "k", answer("", down)); v != "v1" || err != nil || calls != 2 || len(logged) != 2 {
+		t.Fatalf("retry: %q, %v, %d calls, %d log lines", v, err, calls, len(logged))
+	}
+	clock = clock.Add(7 * time.Second)
+	if v, err := m.get(ctx, "k", answer("v2", nil)); v != "v2" || err != nil {
+		t.Fatalf("recovered: %q, %v", v, err)
+	}
+	clock = clock.Add(2 * time.Minute)
+	gone := &fetch.NotFoundError{Kind: fetch.KindUser, ID: "k"}
+	if _, err := m.get(ctx, "k", answer("", gone)); !errors.Is(err, fetch.ErrNotFound) {
+		t.Fatalf("gone: err = %v, want ErrNotFound", err)
+	}
+
+	// Without serveStale an expired answer is not served.
+	plain := newMemo[string](time.Minute, 16)
+	defer plain.close()
+	plain.now = func() time.Time { return clock }
+	plain.set("k", "v1")
+	clock = clock.Add(2 * time.Minute)
+	if _, err := plain.get(ctx, "k", answer("", down)); !errors.Is(err, down) {
+		t.Fatalf("plain memo served a stale answer: %v", err)
+	}
+}

@@ -60,6 +60,11 @@ func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Err
 		return &fuse.DirEntry{Name: "..", Mode: syscall.S_IFDIR, Ino: unknownIno, Off: dotEntries}, 0
 	}
 	e, next, ok, errno := h.src.next(ctx, h.off-dotEntries)
+	if errno == syscall.ENOENT {
+		// glibc's readdir takes ENOENT from getdents for the end of the
+		// directory: a list whose owner is gone would look empty.
+		errno = syscall.EIO
+	}
 	if errno != 0 || !ok {
 		return nil, errno
 	}

@@ -30,6 +30,12 @@ func isPrivate(err error) bool { return errors.Is(err, fetch.ErrPrivate) }
 func (t *tree) fail(op, what string, err error) syscall.Errno {
 	e := errno(err)
 	if e == syscall.ENOENT {
+		if name, ok := t.missingConfiguredUser(err); ok {
+			if _, warned := t.missingUsers.LoadOrStore(name, true); !warned {
+				t.stats.errors.Add(1)
+				t.log.Warn("a configured user does not exist on douyin; check its sec_user_id", "user", name, "err", err)
+			}
+		}
 		t.log.Debug("not found", "op", op, "what", what, "err", err)
 		return e
 	}

@@ -43,6 +43,8 @@ type tree struct {
 	usedMu sync.Mutex
 	used   map[string][]dirent // directory key -> entries in order of use
 
+	missingUsers sync.Map // configured users Douyin does not know, logged once
+
 	stats struct {
 		lookups  atomic.Int64
 		errors   atomic.Int64

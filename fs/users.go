@@ -2,6 +2,7 @@ package fs
 
 import (
 	"context"
+	"errors"
 	"hash/fnv"
 	"strconv"
 	"strings"
@@ -196,4 +197,23 @@ func avatarMedia(u *fetch.User) *fetch.Media {
 	h := fnv.New32a()
 	h.Write([]byte(path))
 	return &fetch.Media{Key: "avatar/" + u.SecUID + "/" + strconv.FormatUint(uint64(h.Sum32()), 16), URLs: u.AvatarURLs}
+}
+
+// missingConfiguredUser names the configured user err says Douyin does not
+// know. A mistyped sec_user_id must not look like an empty user, so it is
+// logged once (the kernel only passes on ENOENT).
+func (t *tree) missingConfiguredUser(err error) (string, bool) {
+	var nf *fetch.NotFoundError
+	if !errors.As(err, &nf) || nf.Kind != fetch.KindUser {
+		return "", false
+	}
+	for _, u := range t.cfg.Users {
+		if u.SecUID == nf.ID {
+			if u.Name != "" {
+				return u.Name, true
+			}
+			return u.SecUID, true
+		}
+	}
+	return "", false
 }

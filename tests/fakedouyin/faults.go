@@ -159,6 +159,9 @@ func (b *bodyWriter) Write(p []byte) (int, error) {
 			}
 			p = p[n:]
 			if b.bandwidth > 0 {
+				// A slow link delivers each chunk as it goes, not when
+				// the server's buffer happens to fill.
+				b.Flush()
 				due := b.start.Add(time.Duration(float64(b.written) / float64(b.bandwidth) * float64(time.Second)))
 				if !b.s.sleep(b.ctx, time.Until(due)) {
 					b.aborted = true

@@ -188,7 +188,7 @@ func NewClient(cfg Config) (*Client, error) {
 		ConfigureClient: secureErrors,
 		TLSConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
-	c.streamClient = newStreamClient(cfg)
+	c.streamClient = newStreamClient(cfg, liveConnsPerHost)
 	return c, nil
 }
 

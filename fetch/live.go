@@ -72,9 +72,19 @@ func isRoomID(id string) bool {
 // maxStreamRedirects bounds the redirects followed when opening a stream.
 const maxStreamRedirects = 3
 
+// liveConnsPerHost bounds the live streams open at once to one host. A
+// stream holds its connection for as long as it is open, so streams have
+// their own client and limit: they never take the connections API and
+// media requests (network.max_connections) need.
+const liveConnsPerHost = 64
+
 // ErrStreamStalled is returned by a live stream's Read when no byte arrived
 // for Config.Timeout.
 var ErrStreamStalled = errors.New("the live stream stalled")
+
+// ErrNoFreeConn is returned when a stream could not get a connection to
+// its host in time because too many streams are open there.
+var ErrNoFreeConn = errors.New("no free connection")
 
 // OpenLiveStream starts one streaming GET of a live FLV URL; reading gives
 // the body as it arrives; Close ends it.
@@ -84,13 +94,13 @@ var ErrStreamStalled = errors.New("the live stream stalled")
 // a Read that gets no byte for Config.Timeout fails with ErrStreamStalled.
 // The request carries the User-Agent and Referer but not the cookie, which
 // belongs to Douyin's own hosts, not to the CDN.
-func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (io.ReadCloser, error) {
+func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (*LiveStream, error) {
 	ep := &epLiveStream
 	if c.closed.Load() {
 		return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, ErrClosed))
 	}
 	type result struct {
-		s   *liveStream
+		s   *LiveStream
 		err error
 	}
 	done := make(chan result, 1)
@@ -115,7 +125,7 @@ func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (io.ReadC
 	}
 }
 
-func (c *Client) openStream(streamURL string) (*liveStream, error) {
+func (c *Client) openStream(streamURL string) (*LiveStream, error) {
 	ep := &epLiveStream
 	target := streamURL
 	for hop := 0; ; hop++ {
@@ -131,7 +141,13 @@ func (c *Client) openStream(streamURL string) (*liveStream, error) {
 		req.Header.Set("Referer", c.cfg.Hosts.WWW+"/")
 		c.stats.request(ep.name)
 		start := time.Now()
-		if err := c.streamClient.DoTimeout(req, resp, c.cfg.Timeout); err != nil {
+		// No request timeout: with one, fasthttp reports a wait for a free
+		// connection as a timeout. Connecting, writing and every read are
+		// bounded by the client's dialer, WriteTimeout and stallConn.
+		if err := c.streamClient.Do(req, resp); err != nil {
+			if errors.Is(err, fasthttp.ErrNoFreeConns) {
+				return nil, fmt.Errorf("%w to %s within %v (%d live streams are open there)", ErrNoFreeConn, u.Host, c.cfg.Timeout, c.streamClient.MaxConnsPerHost)
+			}
 			return nil, streamErr(err, c.cfg.Timeout)
 		}
 		status := resp.StatusCode()
@@ -153,43 +169,102 @@ func (c *Client) openStream(streamURL string) (*liveStream, error) {
 			_ = resp.CloseBodyStream()
 			return nil, &HTTPError{Endpoint: ep.name, Status: status}
 		}
-		return &liveStream{resp: resp, body: resp.BodyStream(), stall: c.cfg.Timeout, closed: make(chan struct{})}, nil
+		return &LiveStream{resp: resp, body: resp.BodyStream(), stall: c.cfg.Timeout, closed: make(chan struct{})}, nil
 	}
 }
 
-// liveStream is an open FLV body.
-type liveStream struct {
+// LiveStream is an open FLV body. Reads are meant to be sequential (one at
+// a time), as on a pipe.
+type LiveStream struct {
 	resp      *fasthttp.Response
 	body      io.Reader
 	stall     time.Duration
 	closeOnce sync.Once
 	closed    chan struct{}
+
+	// One read of the body runs at a time, in its own goroutine, so that
+	// a caller can give up waiting without losing what it then brings.
+	mu      sync.Mutex
+	buf     []byte        // the body read's buffer; pending points into it
+	pending []byte        // read from the body, not handed out yet
+	err     error         // how the body ended, once pending is drained
+	reading chan struct{} // closed when the body read in flight ends; nil if none
 }
 
-func (s *liveStream) Read(p []byte) (int, error) {
-	select {
-	case <-s.closed:
-		return 0, io.ErrClosedPipe
-	default:
+// Read reads what has arrived, waiting for at least one byte.
+func (s *LiveStream) Read(p []byte) (int, error) { return s.ReadContext(context.Background(), p) }
+
+// ReadContext is Read, but it returns ctx.Err() as soon as ctx ends (an
+// interrupted caller). The stream stays usable: bytes that arrive after
+// that are kept for the next read.
+func (s *LiveStream) ReadContext(ctx context.Context, p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
 	}
+	for {
+		select {
+		case <-s.closed:
+			return 0, io.ErrClosedPipe
+		default:
+		}
+		s.mu.Lock()
+		if len(s.pending) > 0 {
+			n := copy(p, s.pending)
+			s.pending = s.pending[n:]
+			s.mu.Unlock()
+			return n, nil
+		}
+		if s.err != nil {
+			err := s.err
+			s.mu.Unlock()
+			return 0, err
+		}
+		if s.reading == nil {
+			if cap(s.buf) < len(p) {
+				s.buf = make([]byte, len(p))
+			}
+			s.reading = make(chan struct{})
+			go s.fill(s.buf[:len(p)], s.reading)
+		}
+		wait := s.reading
+		s.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-s.closed:
+			return 0, io.ErrClosedPipe
+		}
+	}
+}
+
+// fill does one read of the body into buf (nobody else touches buf until
+// it has handed the bytes over).
+func (s *LiveStream) fill(buf []byte, done chan struct{}) {
+	var n int
+	var err error
 	if s.body == nil {
-		return 0, io.EOF
+		err = io.EOF
+	} else {
+		n, err = s.body.Read(buf)
 	}
-	n, err := s.body.Read(p)
 	if err != nil && err != io.EOF {
 		select {
 		case <-s.closed:
-			return n, io.ErrClosedPipe
+			err = io.ErrClosedPipe
 		default:
+			err = streamErr(err, s.stall)
 		}
-		return n, streamErr(err, s.stall)
 	}
-	return n, err
+	s.mu.Lock()
+	s.pending, s.err, s.reading = buf[:n], err, nil
+	s.mu.Unlock()
+	close(done)
 }
 
-// Close ends the stream: it drops the connection, which also wakes a Read
-// blocked on it.
-func (s *liveStream) Close() error {
+// Close ends the stream: it drops the connection, which also ends a body
+// read in flight.
+func (s *LiveStream) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		_ = s.resp.CloseBodyStream()
@@ -205,16 +280,18 @@ func streamErr(err error, stall time.Duration) error {
 	return err
 }
 
-// newStreamClient builds the client for live streams. fasthttp applies one
-// read deadline to a whole response, which would cut an endless stream; the
-// dialer's connections instead renew their read deadline on every Read, so
-// the timeout means "no progress for this long".
-func newStreamClient(cfg Config) *fasthttp.Client {
+// newStreamClient builds the client for live streams, at most maxConns
+// per host. fasthttp applies one read deadline to a whole response, which
+// would cut an endless stream; the dialer's connections instead renew
+// their read deadline on every Read, so the timeout means "no progress for
+// this long".
+func newStreamClient(cfg Config, maxConns int) *fasthttp.Client {
 	return &fasthttp.Client{
 		NoDefaultUserAgentHeader:  true,
 		StreamResponseBody:        true,
-		MaxConnsPerHost:           cfg.MaxConnections,
+		MaxConnsPerHost:           maxConns,
 		MaxConnWaitTimeout:        cfg.Timeout,
+		WriteTimeout:              cfg.Timeout,
 		MaxIdemponentCallAttempts: 1,
 		ConfigureClient:           secureErrors,
 		DisablePathNormalizing:    true,

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -88,6 +89,118 @@ func TestLiveStream(t *testing.T) {
 	}
 	if st := c.Stats(); st.Requests["live_stream"] != 4 || st.Errors["live_stream"] != 2 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// An interrupted read returns at once; the stream stays usable and loses
+// nothing: what arrives meanwhile goes to the next read.
+func TestLiveStreamReadContext(t *testing.T) {
+	more := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("FLV"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-more:
+		case <-r.Context().Done():
+			return
+		}
+		w.Write([]byte("tag1"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	defer close(more)
+	u := srv.URL
+	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u}, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.OpenLiveStream(testCtx(t), u+"/s.flv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	head := make([]byte, 3)
+	if _, err := io.ReadFull(s, head); err != nil || string(head) != "FLV" {
+		t.Fatalf("head %q, %v", head, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.ReadContext(ctx, make([]byte, 64))
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("interrupted read: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second): // the stall timeout is 20s
+		t.Fatal("an interrupted read did not return")
+	}
+	// A read with a dead context does not consume anything either.
+	if n, err := s.ReadContext(ctx, make([]byte, 64)); n != 0 || !errors.Is(err, context.Canceled) {
+		t.Errorf("read with a cancelled context: %d, %v", n, err)
+	}
+	more <- struct{}{}
+	got := make([]byte, 4)
+	if _, err := io.ReadFull(s, got); err != nil || string(got) != "tag1" {
+		t.Errorf("after the interrupt: %q, %v, want tag1", got, err)
+	}
+}
+
+// Live streams have their own connections: opening more of them than
+// MaxConnections leaves API requests their connections, and a stream that
+// cannot get one says so instead of "stalled".
+func TestLiveStreamConnections(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".flv") {
+			w.Write([]byte("FLV"))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return
+		}
+		okJSON(w, `{"status_code":0}`)
+	}))
+	defer srv.Close()
+	u := srv.URL
+	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u}, Timeout: 2 * time.Second, MaxConnections: 2, RateLimit: 100, RateBurst: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := testCtx(t)
+	for i := range 4 {
+		s, err := c.OpenLiveStream(ctx, u+"/s.flv")
+		if err != nil {
+			t.Fatalf("live stream %d of 4 with max_connections 2: %v", i+1, err)
+		}
+		defer s.Close()
+	}
+	for i := range 3 {
+		if _, err := c.send(ctx, &epLiveEnter, func() (httpReq, error) { return httpReq{method: "GET", url: u + "/api"}, nil }); err != nil {
+			t.Fatalf("API request %d with 4 streams open: %v", i+1, err)
+		}
+	}
+
+	// With the streams' own limit reached, the next open waits about
+	// Timeout for a connection and then says that it found none.
+	c.streamClient = newStreamClient(c.cfg, 1)
+	s, err := c.OpenLiveStream(ctx, u+"/s.flv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	_, err = c.OpenLiveStream(ctx, u+"/s.flv")
+	host := strings.TrimPrefix(u, "http://")
+	if !errors.Is(err, ErrNoFreeConn) || !strings.Contains(err.Error(), "no free connection to "+host+" within 2s") || errors.Is(err, ErrStreamStalled) {
+		t.Errorf("open past the limit: %v, want no free connection to %s within 2s", err, host)
+	}
+	if el := time.Since(start); el < 1500*time.Millisecond || el > 10*time.Second {
+		t.Errorf("gave up after %v, want about the 2s timeout", el)
 	}
 }
 

@@ -2,7 +2,6 @@ package fs
 
 import (
 	"context"
-	"io"
 
 	"github.com/douyinfs/douyinfs/fetch"
 )
@@ -28,7 +27,7 @@ type API interface {
 	CollectFolders() *fetch.Pager[fetch.CollectFolder]
 	CollectFolderPosts(folderID string) *fetch.Pager[fetch.Post]
 
-	OpenLiveStream(ctx context.Context, url string) (io.ReadCloser, error)
+	OpenLiveStream(ctx context.Context, url string) (*fetch.LiveStream, error)
 }
 
 var _ API = (*fetch.Client)(nil)

@@ -47,3 +47,11 @@ func (t *tree) fail(op, what string, err error) syscall.Errno {
 	t.log.Log(context.Background(), level, "operation failed", "op", op, "what", what, "err", err)
 	return e
 }
+
+// interrupted answers an operation whose caller was interrupted (a signal):
+// EINTR, counted, not an error.
+func (t *tree) interrupted(op, what string) syscall.Errno {
+	t.stats.interrupted.Add(1)
+	t.log.Debug("operation interrupted", "op", op, "what", what)
+	return syscall.EINTR
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -73,61 +74,74 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 		return nil, 0, t.fail("open", f.what, fmt.Errorf("room %s is not live", room.RoomID))
 	}
 	// The stream lives until the file is closed, so its context is not the
-	// open call's; only connecting is bounded by OpTimeout.
+	// open call's; only connecting is bounded by OpTimeout, or cut short
+	// when the caller is interrupted.
 	sctx, stop := context.WithCancel(context.Background())
 	timer := time.AfterFunc(t.cfg.OpTimeout, stop)
-	rc, err := t.api.OpenLiveStream(sctx, url)
+	unhook := context.AfterFunc(ctx, stop)
+	rs, err := t.api.OpenLiveStream(sctx, url)
+	unhook()
 	if !timer.Stop() || err != nil {
 		stop()
 		if err == nil {
-			rc.Close()
+			rs.Close()
 			err = context.DeadlineExceeded
+		}
+		if ctx.Err() != nil {
+			return nil, 0, t.interrupted("open", f.what)
 		}
 		return nil, 0, t.fail("open", f.what, err)
 	}
+	stop()
 	t.stats.liveOpen.Add(1)
-	return &liveHandle{t: t, rc: rc, stop: stop, what: f.what}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
+	return &liveHandle{t: t, rs: rs, what: f.what, turn: make(chan struct{}, 1)}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
 }
 
 // liveHandle is one open live stream.
 type liveHandle struct {
 	t    *tree
 	what string
-	stop context.CancelFunc
-
-	mu     sync.Mutex // reads of a stream are sequential by nature
-	rc     io.ReadCloser
-	closed bool
+	rs   *fetch.LiveStream
+	// turn is held by the read in progress: reads of a stream are
+	// sequential by nature, and a read waiting for its turn can still be
+	// interrupted.
+	turn      chan struct{}
+	closed    atomic.Bool
+	closeOnce sync.Once
 }
 
 func (h *liveHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.ReadResult, syscall.Errno) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
+	select {
+	case h.turn <- struct{}{}:
+		defer func() { <-h.turn }()
+	case <-ctx.Done():
+		return nil, h.t.interrupted("read", h.what)
+	}
+	if h.closed.Load() {
 		return nil, syscall.EBADF
 	}
-	for {
-		n, err := h.rc.Read(dest)
-		if n > 0 {
-			return fuse.ReadResultData(dest[:n]), 0
-		}
-		if errors.Is(err, io.EOF) {
-			return fuse.ReadResultData(nil), 0 // the broadcast ended
-		}
-		if err != nil {
-			return nil, h.t.fail("read", h.what, err)
-		}
+	// An interrupt (the reader got a signal) cancels ctx: answer EINTR at
+	// once; what arrives meanwhile is kept for the next read.
+	n, err := h.rs.ReadContext(ctx, dest)
+	switch {
+	case n > 0:
+		return fuse.ReadResultData(dest[:n]), 0
+	case errors.Is(err, io.EOF):
+		return fuse.ReadResultData(nil), 0 // the broadcast ended
+	case ctx.Err() != nil:
+		return nil, h.t.interrupted("read", h.what)
+	case err != nil:
+		return nil, h.t.fail("read", h.what, err)
 	}
+	return fuse.ReadResultData(nil), 0 // unreachable: a read waits for a byte
 }
 
 func (h *liveHandle) Release(ctx context.Context) syscall.Errno {
-	h.stop()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !h.closed {
-		h.closed = true
-		h.rc.Close()
+	// Closing first ends a read still in flight.
+	h.closeOnce.Do(func() {
+		h.closed.Store(true)
+		h.rs.Close()
 		h.t.stats.liveOpen.Add(-1)
-	}
+	})
 	return 0
 }

@@ -75,6 +75,7 @@ func (t *tree) statsMap() map[string]any {
 		"fs": map[string]any{
 			"lookups":           t.stats.lookups.Load(),
 			"errors":            t.stats.errors.Load(),
+			"interrupted":       t.stats.interrupted.Load(),
 			"listings_cached":   listings,
 			"live_streams_open": t.stats.liveOpen.Load(),
 		},

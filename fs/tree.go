@@ -49,6 +49,8 @@ type tree struct {
 		lookups  atomic.Int64
 		errors   atomic.Int64
 		liveOpen atomic.Int64
+		// operations answered EINTR because the caller was interrupted
+		interrupted atomic.Int64
 	}
 }
 

@@ -19,12 +19,15 @@ type BlockKey struct {
 // out each hold a reference, and the buffer goes back to the budget when the
 // last one is released. Its bytes never change once it is complete.
 type Block struct {
-	key    BlockKey
-	data   []byte // the whole buffer; bytes [0, n) are valid once complete
-	n      int    // valid length once complete
-	size   int64  // what the block costs the budget: cap(data), less what a shrink moved out
-	refs   atomic.Int32
-	budget *budget
+	key  BlockKey
+	data []byte // the whole buffer; bytes [0, n) are valid once complete
+	n    int    // valid length once complete
+	size int64  // what the block costs the budget: cap(data), less what a shrink moved out
+	refs atomic.Int32
+	// holders counts the references that readers' Holds own: when every
+	// reference is a hold's, dropping the holds frees the memory.
+	holders atomic.Int32
+	budget  *budget
 }
 
 func newBlock(key BlockKey, bg *budget, size int) *Block {
@@ -74,6 +77,10 @@ func (b *Block) Release() {
 	}
 }
 
-// soleOwner reports whether only one reference is left, i.e. dropping it
-// would free the memory.
-func (b *Block) soleOwner() bool { return b.refs.Load() == 1 }
+// onlyHeld reports whether every reference left is a hold's, i.e. dropping
+// the block from the holds would free the memory. Several readers of one
+// media may hold the same block; none of them alone can free it.
+func (b *Block) onlyHeld() bool {
+	h := b.holders.Load()
+	return h > 0 && b.refs.Load() == h
+}

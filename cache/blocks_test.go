@@ -375,7 +375,7 @@ func TestHoldsKeepReadAheadAndYieldUnderPressure(t *testing.T) {
 	idle.mu.Lock()
 	defer idle.mu.Unlock()
 	for i, b := range idle.m {
-		if b.soleOwner() {
+		if b.onlyHeld() {
 			t.Fatalf("idle read-ahead block %d not taken back: %+v", i, c.Stats())
 		}
 	}
@@ -447,5 +447,48 @@ func TestSmallBlockMovesToExactBuffer(t *testing.T) {
 	b.Release()
 	if s := c.Stats(); s.Used != 100 || s.Bytes != 100 {
 		t.Fatalf("a 100-byte picture costs %+v", s)
+	}
+}
+
+// Blocks that several readers hold (and the cache has let go of) are
+// given back when a demand claim runs short: no one reader's hold could
+// free them, and with nothing in flight no release would ever come.
+func TestClaimReclaimsBlocksSharedByReaders(t *testing.T) {
+	const budget = 8 * testBS
+	c := newTestBlocks(t, budget)
+	a, b := c.NewHolds(), c.NewHolds()
+	defer a.Close()
+	defer b.Close()
+	// Fill as much of the budget as claims may take with blocks both
+	// readers hold and the cache does not keep.
+	var held int
+	for i := int64(0); ; i++ {
+		run := c.TryClaim(ClaimRequest{Media: "shared", First: i, Sizes: []int{testBS}, Last: -1})
+		if run == nil {
+			break
+		}
+		fill("shared", i, run.Buf(0))
+		blk := run.Done(0, testBS, true)
+		run.Finish(nil)
+		a.Put(i, blk)
+		b.Put(i, blk)
+		blk.Release()
+		c.Delete(BlockKey{"shared", i})
+		held++
+	}
+	if held == 0 {
+		t.Fatal("no block could be claimed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := range int64(budget / testBS) {
+		run, err := c.Claim(ctx, ClaimRequest{Media: "demand", First: i, Sizes: []int{testBS}, Last: -1})
+		if err != nil {
+			t.Fatalf("demand claim %d with %d blocks held by two readers: %v (%+v)", i, held, err, c.Stats())
+		}
+		run.Finish(nil)
+	}
+	if s := c.Stats(); s.Peak > budget {
+		t.Fatalf("peak %d over budget %d", s.Peak, budget)
 	}
 }

@@ -39,18 +39,25 @@ func (c *Blocks) NewHolds() *Holds {
 func (h *Holds) Put(i int64, b *Block) {
 	h.lastUse.Store(time.Now().UnixNano())
 	b.ref()
+	b.holders.Add(1)
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		b.Release()
+		unhold(b)
 		return
 	}
 	old := h.m[i]
 	h.m[i] = b
 	h.mu.Unlock()
 	if old != nil {
-		old.Release()
+		unhold(old)
 	}
+}
+
+// unhold drops a hold's reference.
+func unhold(b *Block) {
+	b.holders.Add(-1)
+	b.Release()
 }
 
 // Get returns the held block i, referenced, or nil. The caller releases it.
@@ -86,7 +93,7 @@ func (h *Holds) DropOutside(lo, hi int64) {
 	}
 	h.mu.Unlock()
 	for _, b := range drop {
-		b.Release()
+		unhold(b)
 	}
 }
 
@@ -113,37 +120,47 @@ func (h *Holds) Close() {
 	h.m = make(map[int64]*Block)
 	h.mu.Unlock()
 	for _, b := range all {
-		b.Release()
+		unhold(b)
 	}
 }
 
-// reclaim frees up to need bytes of held blocks that nobody else references,
-// from the farthest ahead down.
-func (h *Holds) reclaim(need int64) (freed int64) {
+// reclaimable lists the blocks this reader holds that only holds
+// reference, farthest ahead first.
+func (h *Holds) reclaimable() []*Block {
 	h.mu.Lock()
 	idx := make([]int64, 0, len(h.m))
 	for i, b := range h.m {
-		if b.soleOwner() {
+		if b.onlyHeld() {
 			idx = append(idx, i)
 		}
 	}
 	slices.Sort(idx)
-	var drop []*Block
-	for k := len(idx) - 1; k >= 0 && freed < need; k-- {
-		b := h.m[idx[k]]
-		delete(h.m, idx[k])
-		drop = append(drop, b)
-		freed += b.cost()
+	slices.Reverse(idx)
+	out := make([]*Block, len(idx))
+	for k, i := range idx {
+		out[k] = h.m[i]
 	}
 	h.mu.Unlock()
-	for _, b := range drop {
-		b.Release()
-	}
-	return freed
+	return out
 }
 
-// reclaimHolds is the budget's reclaim hook: it takes held read-ahead back,
-// longest-idle reader first.
+// drop lets go of b if this reader holds it.
+func (h *Holds) drop(b *Block) {
+	h.mu.Lock()
+	held := h.m[b.key.Index] == b
+	if held {
+		delete(h.m, b.key.Index)
+	}
+	h.mu.Unlock()
+	if held {
+		unhold(b)
+	}
+}
+
+// reclaimHolds is the budget's reclaim hook: it takes held read-ahead back
+// from every reader that holds it, longest-idle reader first and farthest
+// ahead first, until need bytes are free. A block several readers hold is
+// dropped by all of them, or no memory would come back.
 func (c *Blocks) reclaimHolds(need int64) int64 {
 	c.holdsMu.Lock()
 	all := make([]*Holds, 0, len(c.holds))
@@ -156,10 +173,19 @@ func (c *Blocks) reclaimHolds(need int64) int64 {
 	})
 	var freed int64
 	for _, h := range all {
-		if freed >= need {
-			break
+		for _, b := range h.reclaimable() {
+			if freed >= need {
+				break
+			}
+			if !b.onlyHeld() {
+				continue // a reader took it meanwhile
+			}
+			cost := b.cost()
+			for _, o := range all {
+				o.drop(b)
+			}
+			freed += cost
 		}
-		freed += h.reclaim(need - freed)
 	}
 	if freed > 0 {
 		c.reclaimed.Add(freed)

@@ -3,6 +3,7 @@ package fs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"syscall"
 
@@ -43,13 +44,19 @@ func (f *mediaFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, ui
 	if f.t.media == nil {
 		return nil, 0, syscall.EIO
 	}
+	// The size the kernel knows (a lookup told it); reads are checked
+	// against it.
+	size, err := f.t.mediaSize(ctx, f.m)
+	if err != nil {
+		return nil, 0, f.t.fail("open", f.what, err)
+	}
 	h := f.t.media.Open(f.m)
 	if h == nil {
 		return nil, 0, f.t.fail("open", f.what, errors.New("the media reader gave no handle"))
 	}
 	// A post's bytes never change: the kernel may keep its page cache
 	// across opens, so a second read never reaches the daemon.
-	return &mediaHandle{t: f.t, h: h, what: f.what}, fuse.FOPEN_KEEP_CACHE, 0
+	return &mediaHandle{t: f.t, h: h, what: f.what, size: size}, fuse.FOPEN_KEEP_CACHE, 0
 }
 
 func (f *mediaFile) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
@@ -66,6 +73,7 @@ type mediaHandle struct {
 	t    *tree
 	h    MediaHandle
 	what string
+	size int64 // the file's size as the kernel knows it
 }
 
 func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.ReadResult, syscall.Errno) {
@@ -74,13 +82,31 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 	rctx, cancel := context.WithTimeout(ctx, h.t.cfg.OpTimeout)
 	defer cancel()
 	n, err := h.h.ReadAt(rctx, dest, off)
-	if err != nil && !errors.Is(err, io.EOF) && n == 0 {
+	// All or nothing: to the kernel a short answer means end of file, and
+	// it would fill the rest of the page with zeros and keep them cached.
+	// Fewer bytes than asked are right only where the file really ends.
+	if err == nil && n < len(dest) {
+		err = fmt.Errorf("the reader returned %d of %d bytes at %d", n, len(dest), off)
+	}
+	if errors.Is(err, io.EOF) {
+		err = h.checkEnd(off + int64(n))
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, syscall.EINTR
 		}
 		return nil, h.t.fail("read", h.what, err)
 	}
 	return fuse.ReadResultData(dest[:n]), 0
+}
+
+// checkEnd accepts an end of data at end only where the file's size, as
+// the kernel was told it, says the file ends.
+func (h *mediaHandle) checkEnd(end int64) error {
+	if end >= h.size {
+		return nil
+	}
+	return fmt.Errorf("the media ended at byte %d, before its size %d", end, h.size)
 }
 
 func (h *mediaHandle) Release(ctx context.Context) syscall.Errno {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
 )
@@ -181,15 +182,34 @@ func (h *MediaHandle) demand(ctx context.Context, first, last int64) error {
 }
 
 // fillContext is the context of a fill started for a caller: it lives as
-// long as owner (the handle or the reader), not as long as the caller,
-// because other readers may be waiting for the same blocks; but it takes
-// the caller's deadline, so that retries stop when nobody could use them
-// and the caller gets the CDN's error rather than a timeout.
+// long as owner (the handle or the reader), not as long as the caller and
+// not by the caller's deadline. Other readers may be waiting for the same
+// blocks, and on a slow link a block may take longer than one read may
+// wait: the fill goes on and keeps its progress for the next read instead
+// of being thrown away and started over. It stays bounded: every attempt
+// must make progress within the request timeout, and the retries are
+// counted. The caller's deadline still decides whether a back-off is worth
+// waiting: when nobody could use the answer in time, the fill ends with
+// the CDN's error rather than leaving the caller a timeout.
 func fillContext(owner, caller context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(owner)
 	if dl, ok := caller.Deadline(); ok {
-		return context.WithDeadline(owner, dl)
+		ctx = context.WithValue(ctx, retryByKey{}, dl)
 	}
-	return context.WithCancel(owner)
+	return ctx, cancel
+}
+
+// retryByKey carries the deadline after which a fill stops retrying.
+type retryByKey struct{}
+
+// retryBy is the time after which no back-off should end: ctx's own
+// deadline, or the deadline of the reader that started the fill.
+func retryBy(ctx context.Context) (time.Time, bool) {
+	if dl, ok := ctx.Deadline(); ok {
+		return dl, true
+	}
+	dl, ok := ctx.Value(retryByKey{}).(time.Time)
+	return dl, ok
 }
 
 // keep holds a block this handle fetched until the reader is past it.

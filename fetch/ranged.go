@@ -161,10 +161,10 @@ func mediaBackoff(base time.Duration, round int) time.Duration {
 
 var errMediaDeadline = errors.New("the caller's deadline leaves no time to retry")
 
-// mediaSleep waits d unless ctx ends first; it refuses at once when ctx's
-// deadline would pass during the wait.
+// mediaSleep waits d unless ctx ends first; it refuses at once when the
+// deadline for retries (retryBy) would pass during the wait.
 func mediaSleep(ctx context.Context, d time.Duration) error {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+	if dl, ok := retryBy(ctx); ok && time.Until(dl) < d {
 		return errMediaDeadline
 	}
 	t := time.NewTimer(d)

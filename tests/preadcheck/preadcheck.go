@@ -61,14 +61,19 @@ type Config struct {
 
 // Counts classifies the reads of one phase.
 type Counts struct {
-	Reads      int64            // preads issued
-	OK         int64            // exact bytes, full length
-	OKBytes    int64            // bytes of the OK reads
-	Wrong      int64            // returned bytes that differ from the truth (or bytes past the end)
-	WrongZeros int64            // wrong reads whose bad bytes are all zeros
-	Short      int64            // n < min(len, size-off) without an error: to the kernel, wrong bytes
-	Errors     map[string]int64 // failed preads and opens by errno ("EIO", "open ENOENT")
-	BadSize    int64            // opens where fstat's size is not the true size
+	Reads      int64 // preads issued
+	OK         int64 // exact bytes, full length
+	OKBytes    int64 // bytes of the OK reads
+	Wrong      int64 // returned bytes that differ from the truth (or bytes past the end)
+	WrongZeros int64 // wrong reads whose bad bytes are all zeros
+	Short      int64 // n < min(len, size-off) without an error, and nothing more to read there: the kernel saw an early end of file
+	// Interrupted counts preads a signal cut off: EINTR (retried, as
+	// programs do) or a partial count whose rest a second pread returned.
+	// Go's runtime preempts threads with signals, so a Go checker sees
+	// these; they are not wrong bytes.
+	Interrupted int64
+	Errors      map[string]int64 // failed preads and opens by errno ("EIO", "open ENOENT")
+	BadSize     int64            // opens where fstat's size is not the true size
 }
 
 // ErrorCount is the number of failed preads and opens.
@@ -186,8 +191,8 @@ func (r Report) String() string {
 }
 
 func (c Counts) String() string {
-	s := fmt.Sprintf("%d reads: %d ok (%s), %d wrong (%d zeros), %d short, %d errors",
-		c.Reads, c.OK, bytesString(c.OKBytes), c.Wrong, c.WrongZeros, c.Short, c.ErrorCount())
+	s := fmt.Sprintf("%d reads: %d ok (%s), %d wrong (%d zeros), %d short, %d errors, %d interrupted by signals (retried)",
+		c.Reads, c.OK, bytesString(c.OKBytes), c.Wrong, c.WrongZeros, c.Short, c.ErrorCount(), c.Interrupted)
 	if len(c.Errors) > 0 {
 		keys := make([]string, 0, len(c.Errors))
 		for k := range c.Errors {
@@ -397,6 +402,7 @@ func (c *checker) merge(rep *Report, ws []*worker, into *Counts) {
 		into.Wrong += k.Wrong
 		into.WrongZeros += k.WrongZeros
 		into.Short += k.Short
+		into.Interrupted += k.Interrupted
 		into.BadSize += k.BadSize
 		for e, v := range k.Errors {
 			into.Errors[e] += v
@@ -577,6 +583,20 @@ func (w *worker) whole(f *File) {
 	}
 }
 
+// pread reads at off, retrying a read a signal interrupted before any byte
+// (EINTR), as programs do.
+func (w *worker) pread(buf []byte, off int64) (int, error) {
+	for try := 0; ; try++ {
+		n, err := unix.Pread(w.fd, buf, off)
+		if err != unix.EINTR || try >= 100 {
+			return n, err
+		}
+		w.mu.Lock()
+		w.counts.Interrupted++
+		w.mu.Unlock()
+	}
+}
+
 // check does one pread of l bytes at off in the open file and classifies it.
 func (w *worker) check(off int64, l int) {
 	f := w.file
@@ -585,7 +605,20 @@ func (w *worker) check(off int64, l int) {
 	w.cur, w.curStart = Read{Path: f.Path, Off: off, Len: l}, time.Now()
 	w.mu.Unlock()
 	start := time.Now()
-	n, err := unix.Pread(w.fd, buf, off)
+	n, err := w.pread(buf, off)
+	wantN := int(max(0, min(int64(l), f.Size-off)))
+	// A signal may cut a read short after some bytes (POSIX allows it):
+	// the rest must then be there. An early end of file would read 0.
+	for err == nil && n > 0 && n < wantN {
+		m, err2 := w.pread(buf[n:l], off+int64(n))
+		if err2 != nil || m == 0 {
+			break
+		}
+		w.mu.Lock()
+		w.counts.Interrupted++
+		w.mu.Unlock()
+		n += m
+	}
 	took := time.Since(start)
 	r := Read{Path: f.Path, Off: off, Len: l, N: n, Took: took}
 	w.mu.Lock()
@@ -604,7 +637,6 @@ func (w *worker) check(off int64, l int) {
 		w.c.problem(Problem{Kind: "error", Phase: w.phase, Read: r, FirstDiff: -1, Err: name})
 		return
 	}
-	wantN := int(max(0, min(int64(l), f.Size-off)))
 	want := w.want[:wantN]
 	if got, terr := f.Truth.ReadAt(want, off); got != wantN {
 		w.c.setFatal(fmt.Errorf("preadcheck: truth of %s at %d: %d of %d bytes: %v", f.Path, off, got, wantN, terr))

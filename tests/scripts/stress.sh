@@ -2,13 +2,15 @@
 # stress.sh — minutes of concurrent random preads on a real douyinfs mount of
 # bin/fakedouyin, checked byte for byte by bin/preadcheck, in phases:
 #
-#   quiet   no faults, the smallest sensible budget (--cache-budget 16MiB)
-#   faults  the same with 5xx, resets, stalls and malformed JSON
-#   slow    the same budget on a slow link (200 KB/s per connection)
+#   quiet   no faults, a small budget (--cache-budget 16MiB): 16 readers
+#           on 16 blocks
+#   tiny    no faults, the smallest budget allowed (4 blocks: 4MiB)
+#   faults  16MiB with 5xx, resets, stalls and malformed JSON
+#   slow    16MiB on a slow link (200 KB/s per connection)
 #
 # Run through `make stress`. Environment: STRESS_SECONDS (random phase per
 # phase, default 120), STRESS_THREADS (16), STRESS_FILES (videos, 10),
-# STRESS_SEED (0: from the clock), STRESS_PHASES ("quiet faults slow"),
+# STRESS_SEED (0: from the clock), STRESS_PHASES ("quiet tiny faults slow"),
 # STRESS_ALLOW_ERRORS=1 to pass phases whose only problems are errors.
 # It prints each phase's report and exits 1 when any phase returned a wrong
 # or short read (or an error, unless allowed).
@@ -19,7 +21,7 @@ secs=${STRESS_SECONDS:-120}
 threads=${STRESS_THREADS:-16}
 files=${STRESS_FILES:-10}
 seed=${STRESS_SEED:-0}
-phases=${STRESS_PHASES:-quiet faults slow}
+phases=${STRESS_PHASES:-quiet tiny faults slow}
 allow_errors=false
 [ "${STRESS_ALLOW_ERRORS:-0}" = 1 ] && allow_errors=true
 GO=${GO:-go}
@@ -69,11 +71,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# phase NAME "FAKE FLAGS": one fake, one mount, one checker run.
+# phase NAME BUDGET "FAKE FLAGS": one fake, one mount, one checker run.
 phase() {
-  local name=$1 fake_flags=$2
+  local name=$1 budget=$2 fake_flags=$3
   echo
-  echo "=== stress phase $name: fakedouyin $fake_flags; douyinfs --cache-budget 16MiB; $threads threads, $files videos, ${secs}s"
+  echo "=== stress phase $name: fakedouyin $fake_flags; douyinfs --cache-budget $budget; $threads threads, $files videos, ${secs}s"
   # shellcheck disable=SC2086 # the flags are meant to split
   bin/fakedouyin --config-out "$work/$name.toml" --users 3 --posts 10 $fake_flags \
     >"$work/$name.fake.out" 2>"$work/$name.fake.log" &
@@ -86,7 +88,7 @@ phase() {
   local base
   base=$(head -n1 "$work/$name.fake.out")
 
-  bin/douyinfs mount --config "$work/$name.toml" --cache-budget 16MiB "$mnt" 2>"$work/$name.douyinfs.log" &
+  bin/douyinfs mount --config "$work/$name.toml" --cache-budget "$budget" "$mnt" 2>"$work/$name.douyinfs.log" &
   fs_pid=$!
   for _ in $(seq 100); do
     grep -qs " $mnt " /proc/mounts && break
@@ -110,10 +112,11 @@ failed=()
 for p in $phases; do
   rc=0
   case $p in
-    quiet) phase quiet "" || rc=$? ;;
-    faults) phase faults "--fault-5xx 0.05 --fault-reset 0.05 --fault-stall 0.02 --malformed-rate 0.05" || rc=$? ;;
-    slow) phase slow "--conn-bandwidth 200KB" || rc=$? ;;
-    *) echo "stress: unknown phase $p (quiet, faults, slow)" >&2; rc=2 ;;
+    quiet) phase quiet 16MiB "" || rc=$? ;;
+    tiny) phase tiny 4MiB "" || rc=$? ;;
+    faults) phase faults 16MiB "--fault-5xx 0.05 --fault-reset 0.05 --fault-stall 0.02 --malformed-rate 0.05" || rc=$? ;;
+    slow) phase slow 16MiB "--conn-bandwidth 200KB" || rc=$? ;;
+    *) echo "stress: unknown phase $p (quiet, tiny, faults, slow)" >&2; rc=2 ;;
   esac
   stop
   [ "$rc" -eq 0 ] || failed+=("$p")

@@ -3,6 +3,7 @@ package fs
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -41,6 +42,9 @@ func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
 
 // mountTree mounts an assembled tree (unit tests pass stand-in services).
 func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
+	if err := checkMountHelper(); err != nil {
+		return nil, err
+	}
 	root := &rootDir{node: node{t: t}}
 	srv, err := gofs.Mount(mountpoint, root, mountOptions(t.cfg))
 	if err != nil {
@@ -52,6 +56,20 @@ func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
 		t.close()
 	}()
 	return &Server{srv: srv, tree: t, mountpoint: mountpoint}, nil
+}
+
+// checkMountHelper says in one line what to install when a normal user,
+// who cannot call mount(2), has no fusermount3 to do it for them.
+func checkMountHelper() error {
+	if os.Geteuid() == 0 {
+		return nil
+	}
+	for _, name := range []string{"fusermount3", "fusermount", "/bin/fusermount3", "/bin/fusermount"} {
+		if _, err := exec.LookPath(name); err == nil {
+			return nil
+		}
+	}
+	return errors.New("fs: mounting as a normal user needs fusermount3: install the fuse3 package (apt-get install fuse3), or run as root")
 }
 
 const (
@@ -93,6 +111,10 @@ func mountOptions(cfg Config) *gofs.Options {
 			MaxWrite:     maxWrite,
 			MaxReadAhead: mib,
 			SyncRead:     false, // async reads: many READs in flight
+			// As root, mount(2) directly: no fusermount3 helper (the fuse3
+			// package) is needed. go-fuse falls back to the helper if the
+			// direct mount fails, and a normal user always uses it.
+			DirectMount: os.Geteuid() == 0,
 		},
 		EntryTimeout:    &entry,
 		AttrTimeout:     &attr,

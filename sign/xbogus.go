@@ -80,7 +80,7 @@ func xbEncode(dst []byte, p *[xbPlainLen]byte) []byte {
 	var g [2 + xbPlainLen]byte
 	g[0], g[1] = 0x02, 0xff
 	c := newRC4(xbPayloadKey)
-	c.xorKeyStream(g[2:], p[:])
+	c.XORKeyStream(g[2:], p[:])
 	return appendBase64(dst, alphabetXB, g[:])
 }
 
@@ -110,7 +110,7 @@ func DecodeXBogus(xb string) (XBogusFields, error) {
 	}
 	var p [xbPlainLen]byte
 	c := newRC4(xbPayloadKey)
-	c.xorKeyStream(p[:], g[2:])
+	c.XORKeyStream(p[:], g[2:])
 	if p[0] != 64 || p[1] != 0 || p[2] != 1 || p[3] != 12 {
 		return XBogusFields{}, fmt.Errorf("sign: X-Bogus header is %02x %02x %02x %02x, want 40 00 01 0c", p[0], p[1], p[2], p[3])
 	}

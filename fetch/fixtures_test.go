@@ -11,19 +11,19 @@ import (
 	"testing"
 )
 
-// The real responses captured from Douyin (shared/fixtures/real). Expected
-// values are read from the JSON itself with a generic walk (jget), by logic
-// independent of the decoders, or stated from the file.
-const fixturesDir = "../../shared/fixtures/real"
+// The real responses captured from Douyin (testdata/real, with their
+// provenance in its README.md; tests/fakedouyin's shape test reads them
+// too). Expected values are read from the JSON itself with a generic walk
+// (jget), by logic independent of the decoders, or stated from the file.
+const fixturesDir = "testdata/real"
 
+// fixture returns a real capture. The captures are part of the
+// repository, so a missing one fails the test: it never skips.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixturesDir, name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real fixtures not found at %s (they live in the shared workspace, not in the repository)", fixturesDir)
-	}
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("real capture %s: %v (the captures are committed in fetch/%s; restore them with git checkout)", name, err, fixturesDir)
 	}
 	return b
 }
@@ -604,10 +604,13 @@ func TestFixturesAllCovered(t *testing.T) {
 		"user_profile_offline.json": true, "user_profile_room_data_living.json": true, "live_enter_living.json": true,
 		"live_enter_room_item_living_2023.json": true, "live_enter_room_item_living_2024.json": true, "reflow_info_ended.json": true,
 	}
-	fixture(t, "README.md") // skips when absent
+	fixture(t, "README.md") // fails when the directory is missing
 	names, err := filepath.Glob(filepath.Join(fixturesDir, "*.json"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(names) != len(covered) {
+		t.Errorf("%d captures in %s, want the %d listed here", len(names), fixturesDir, len(covered))
 	}
 	for _, n := range names {
 		if !covered[filepath.Base(n)] {

@@ -12,7 +12,7 @@ import (
 )
 
 // Fuzz targets for every decoder and for ParseURL. Seeds are small real
-// fixtures (when present) and hand-made odd shapes. Run one with e.g.
+// fixtures (testdata/real) and hand-made odd shapes. Run one with e.g.
 //
 //	go test ./fetch/ -run '^$' -fuzz FuzzDecodePost -fuzztime 30s
 
@@ -23,11 +23,11 @@ func addFixtureSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
 		b, err := os.ReadFile(filepath.Join(fixturesDir, n))
 		if err != nil {
-			continue
+			f.Fatalf("fuzz seed: %v (the real captures are committed in fetch/%s)", err, fixturesDir)
 		}
 		var v any
-		if json.Unmarshal(b, &v) != nil {
-			continue
+		if err := json.Unmarshal(b, &v); err != nil {
+			f.Fatalf("fuzz seed %s: %v", n, err)
 		}
 		if c, err := json.Marshal(compact(v, false)); err == nil {
 			f.Add(c)

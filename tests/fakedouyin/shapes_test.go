@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// The shape test walks each real capture in shared/fixtures/real and the
+// The shape test walks each real capture in fetch/testdata/real and the
 // fake's answer for the same endpoint, and fails when a field douyinfs
 // reads differs in path or JSON type (string, number, bool, null, object,
 // array). Paths use "." between keys and "[]" for every element of an
@@ -18,8 +18,10 @@ import (
 // it (captures from different years carry different fields); any other
 // path must be in the capture, so a typo here fails too.
 
-// fixtureDir is shared/fixtures/real as seen from this package.
-const fixtureDir = "../../../shared/fixtures/real"
+// fixtureDir holds the real captures (fetch/testdata/real, where fetch's
+// decoder tests read them too) as seen from this package. They are part of
+// the repository, so a missing capture fails the test: it never skips.
+const fixtureDir = "../../fetch/testdata/real"
 
 // awemePaths are the aweme fields douyinfs reads from a video item.
 func awemePaths() []string {
@@ -178,7 +180,7 @@ func loadFixture(t *testing.T, name string) any {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
 	if err != nil {
-		t.Fatalf("reading fixture: %v", err)
+		t.Fatalf("real capture: %v (the captures are committed in fetch/testdata/real)", err)
 	}
 	var v any
 	d := json.NewDecoder(strings.NewReader(string(b)))
@@ -210,7 +212,7 @@ func plainVideo(a map[string]any) bool {
 
 func TestShapesMatchRealCaptures(t *testing.T) {
 	if _, err := os.Stat(fixtureDir); err != nil {
-		t.Skipf("real captures not found at %s (shared/fixtures/real): %v", fixtureDir, err)
+		t.Fatalf("real captures: %v (they are committed in fetch/testdata/real)", err)
 	}
 	s := startServer(t, Options{Seed: 91})
 	c := newClient(t, s)
@@ -324,7 +326,10 @@ func TestShapesMatchRealCaptures(t *testing.T) {
 		covered[tc.fixture] = true
 	}
 	// Every capture in the directory is compared.
-	entries, _ := os.ReadDir(fixtureDir)
+	entries, err := os.ReadDir(fixtureDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".json") && !covered[e.Name()] {
 			t.Errorf("capture %s is not compared", e.Name())

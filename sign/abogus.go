@@ -101,7 +101,7 @@ func abDoubleHash(s string) [sm3Size]byte {
 // abUAHash returns SM3(Base64_AB1(RC4(00 01 0e, ua))), a single SM3 (§3.2).
 func abUAHash(ua string) [sm3Size]byte {
 	var buf [256]byte
-	return sm3Sum(appendRC4Base64(buf[:0], abUAKey, ua, alphabetAB1))
+	return sm3Sum(appendRC4Base64(buf[:0], abUAKey, ua, b64AB1))
 }
 
 // abHeader builds the 44 header values in output order (§3.3); the comment
@@ -194,7 +194,7 @@ func DecodeABogus(ab string) (ABogusFields, error) {
 // decodeABogus also returns the checksum value for VerifyABogus.
 func decodeABogus(ab string) (ABogusFields, int, error) {
 	var buf [192]byte
-	z, err := appendBase64Decode(buf[:0], alphabetAB0, ab)
+	z, err := appendBase64Decode(buf[:0], b64AB0, ab)
 	if err != nil {
 		return ABogusFields{}, 0, fmt.Errorf("sign: a_bogus is not padded Base64 in the AB0 alphabet: %v", err)
 	}

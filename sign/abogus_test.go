@@ -269,7 +269,7 @@ func TestDecodeABogusRejects(t *testing.T) {
 	good := ABogus(crossABogus(""))
 	// Re-encode a decoded value after changing one plain value.
 	withPlain := func(k, val int) string {
-		z, err := appendBase64Decode(nil, alphabetAB0, good)
+		z, err := appendBase64Decode(nil, b64AB0, good)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestDecodeABogusRejects(t *testing.T) {
 			ks.next()
 		}
 		z[abPrefixLen+k] = byte(val ^ ks.next())
-		return string(appendBase64(nil, alphabetAB0, z))
+		return b64AB0.EncodeToString(z)
 	}
 	for name, s := range map[string]string{
 		"empty":         "",
@@ -314,9 +314,9 @@ func TestVerifyABogus(t *testing.T) {
 	// checksum is wrong. (The fingerprint's content is not covered by any
 	// check; the format has nothing that binds it.)
 	tamper := func(k, delta int) string {
-		z, _ := appendBase64Decode(nil, alphabetAB0, ab)
+		z, _ := appendBase64Decode(nil, b64AB0, ab)
 		z[abPrefixLen+k] ^= byte(delta)
-		return crossQuery + "&a_bogus=" + string(appendBase64(nil, alphabetAB0, z))
+		return crossQuery + "&a_bogus=" + b64AB0.EncodeToString(z)
 	}
 	last := abHeaderLen + len(crossFP)
 	for name, tt := range map[string]struct{ raw, body, ua string }{

@@ -48,7 +48,7 @@ func xbQueryHash(query string) [2]byte {
 // over the Base64 text.
 func xbUAHash(ua string) [2]byte {
 	var buf [256]byte // typical UAs fit; append moves longer ones to the heap
-	text := appendRC4Base64(buf[:0], xbUAKey, ua, alphabetSTD)
+	text := appendRC4Base64(buf[:0], xbUAKey, ua, b64STD)
 	sum := md5.Sum(text)
 	return [2]byte{sum[14], sum[15]}
 }
@@ -81,7 +81,7 @@ func xbEncode(dst []byte, p *[xbPlainLen]byte) []byte {
 	g[0], g[1] = 0x02, 0xff
 	c := newRC4(xbPayloadKey)
 	c.XORKeyStream(g[2:], p[:])
-	return appendBase64(dst, alphabetXB, g[:])
+	return b64XB.AppendEncode(dst, g[:])
 }
 
 // XBogusFields is what an X-Bogus value carries (§2.5): the signing time and
@@ -101,7 +101,7 @@ func DecodeXBogus(xb string) (XBogusFields, error) {
 		return XBogusFields{}, fmt.Errorf("sign: X-Bogus has %d characters, want %d", len(xb), xbLen)
 	}
 	var buf [2 + xbPlainLen]byte
-	g, err := appendBase64Decode(buf[:0], alphabetXB, xb)
+	g, err := appendBase64Decode(buf[:0], b64XB, xb)
 	if err != nil || len(g) != len(buf) {
 		return XBogusFields{}, fmt.Errorf("sign: X-Bogus %q is not Base64 in the X-Bogus alphabet", xb)
 	}

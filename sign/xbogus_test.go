@@ -135,7 +135,7 @@ func TestXBogusTimestampWraps(t *testing.T) {
 
 func TestDecodeXBogusRejects(t *testing.T) {
 	good := XBogus(crossQuery, crossUA, 1700000000)
-	frame := func(g [21]byte) string { return string(appendBase64(nil, alphabetXB, g[:])) }
+	frame := func(g [21]byte) string { return b64XB.EncodeToString(g[:]) }
 	// A payload with a bad checksum, correctly framed and encrypted.
 	p := xbPlain([2]byte{1, 2}, [2]byte{3, 4}, 5)
 	p[18] ^= 1

@@ -3,7 +3,7 @@
 // the models it decodes into, cursor pagination, ID extraction from URLs and
 // share texts, live streams, and the ranged media reader.
 //
-// The facts about Douyin come from shared/spec/douyin-web-api.md; section
+// The facts about Douyin come from fetch/docs/douyin-web-api.md; section
 // numbers in comments (§1.3, §5.1, ...) refer to it.
 package fetch
 

@@ -91,7 +91,7 @@ func (e *mediaStatusError) Error() string {
 }
 
 // mediaExpiredStatus: the URL's signature expired or the mirror dropped
-// the file; a fresh URL list is the cure (spec §10.5).
+// the file; a fresh URL list is the cure (fetch/docs/douyin-web-api.md §10.5).
 func mediaExpiredStatus(code int) bool {
 	return code == fasthttp.StatusForbidden || code == fasthttp.StatusNotFound || code == fasthttp.StatusGone
 }

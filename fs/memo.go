@@ -19,7 +19,7 @@ type memo[V any] struct {
 	store *cache.TTL[string, memoEntry[V]]
 
 	// With keepLast set, an answer outlives its TTL so that a failed
-	// refresh serves it (design §1: failure is visible and bounded);
+	// refresh serves it (failure is visible and bounded);
 	// keepLast is told why, once per failed refresh.
 	keepLast func(key string, err error)
 	now      func() time.Time

@@ -2,7 +2,7 @@ package sign
 
 import "fmt"
 
-// a_bogus constants (signing.md §3).
+// a_bogus constants (sign/docs/signing.md §3).
 const (
 	abSalt      = "cus"          // appended to query and body before hashing
 	abUAKey     = "\x00\x01\x0e" // RC4 key for the User-Agent hash

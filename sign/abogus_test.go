@@ -105,7 +105,7 @@ func checkHex(t *testing.T, what string, got []byte, want string) {
 	}
 }
 
-// douyin-web-api.md §1.4 cross-check vectors (random() = 0.5 → R = 5000).
+// fetch/docs/douyin-web-api.md §1.4 cross-check vectors (random() = 0.5 → R = 5000).
 func TestABogusCrossCheck(t *testing.T) {
 	tests := []struct{ body, want string }{
 		{"", "xfmZ/RLdkrosDEWG56KLfY3q6X-3YQxI0SVkMD2fndfPqL39HMTa9exoIBGvXFEjwG/-IeYjy4hbT3ohrQ2y8qwf9W4x/25gsfSkKl12so0j53inCLf/E0Uq57sAtFH8svM-iAi8owVtSYyhldAJ5kIlO62-zo0/9fS="},

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Base64 alphabets of signing.md §1.3. Each is 64 characters; the padding
+// Base64 alphabets of sign/docs/signing.md §1.3. Each is 64 characters; the padding
 // character is always '='.
 const (
 	alphabetSTD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

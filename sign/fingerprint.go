@@ -2,7 +2,7 @@ package sign
 
 import "strconv"
 
-// Fingerprint builds the Edge/Win32 browser fingerprint of signing.md §3.7
+// Fingerprint builds the Edge/Win32 browser fingerprint of sign/docs/signing.md §3.7
 // from a random source. rnd(n) must return a uniform int in [0,n); the
 // fields are drawn in F2's order: inner width and height, outer width and
 // height offsets, screen y (0 or 30), screen width and height, available

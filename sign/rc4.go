@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 )
 
-// newRC4 returns plain RC4 (signing.md §1.1) from the standard library. Our
+// newRC4 returns plain RC4 (sign/docs/signing.md §1.1) from the standard library. Our
 // keys are constants of 1 to 3 bytes, so NewCipher can only fail under
 // GODEBUG=fips140=only, which also refuses the MD5 that X-Bogus needs:
 // signing cannot work there at all.

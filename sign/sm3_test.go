@@ -9,7 +9,7 @@ import (
 
 func TestSM3KnownAnswers(t *testing.T) {
 	tests := []struct{ in, want string }{
-		// signing.md §1.2 check value (also GB/T 32905-2016 example 1).
+		// sign/docs/signing.md §1.2 check value (also GB/T 32905-2016 example 1).
 		{"abc", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"},
 		// GB/T 32905-2016 example 2: one full 512-bit block.
 		{strings.Repeat("abcd", 16), "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"},

@@ -25,7 +25,7 @@ func seqRand(t *testing.T, vals []int, asked *[]int) func(int) int {
 func constRand(v int) func(int) int { return func(int) int { return v } }
 
 func TestVerifyFpWorkedExamples(t *testing.T) {
-	// signing.md §4.2.
+	// sign/docs/signing.md §4.2.
 	draws := []int{0, 7, 14, 21, 28, 35, 42, 49, 56, 1, 8, 15, 22, 29, 36, 43, 50, 57, 2, 9, 16, 23, 30, 37, 44, 51, 58, 3, 10, 17, 24}
 	var asked []int
 	got := VerifyFp(1718553600123, seqRand(t, draws, &asked))
@@ -40,7 +40,7 @@ func TestVerifyFpWorkedExamples(t *testing.T) {
 			t.Errorf("draw bound %d, want 62", n)
 		}
 	}
-	// douyin-web-api.md §5.4: random() always 0.5 → floor(0.5*62) = 31.
+	// fetch/docs/douyin-web-api.md §5.4: random() always 0.5 → floor(0.5*62) = 31.
 	if got, want := VerifyFp(1700000000123, constRand(31)), "verify_loyw3v5n_VVVVVVVV_VVVV_4VVV_BVVV_VVVVVVVVVVVV"; got != want {
 		t.Errorf("§5.4 example: %s, want %s", got, want)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// The vector files are copies of shared/testdata/sign, produced by running
+// The vector files in testdata/ are those of sign/docs/signing.md §5, produced by running
 // F2's unmodified code with a fixed clock and fixed random numbers.
 
 type xbVector struct {
@@ -75,7 +75,7 @@ func loadVectors[V any](tb testing.TB, file string) []V {
 func xbVectors(tb testing.TB) []xbVector { return loadVectors[xbVector](tb, "testdata/xbogus.json") }
 func abVectors(tb testing.TB) []abVector { return loadVectors[abVector](tb, "testdata/abogus.json") }
 
-// Cross-check vectors from douyin-web-api.md §1.4.
+// Cross-check vectors from fetch/docs/douyin-web-api.md §1.4.
 const (
 	crossQuery = "device_platform=webapp&aid=6383&channel=channel_pc_web&aweme_id=7298145681699622182"
 	crossUA    = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// X-Bogus constants (signing.md §2).
+// X-Bogus constants (sign/docs/signing.md §2).
 const (
 	xbUAKey      = "\x00\x01\x0c" // RC4 key for the User-Agent hash
 	xbPayloadKey = "\xff"         // RC4 key for the 19-byte payload

@@ -62,7 +62,7 @@ func tail(s string) string { return s[max(0, len(s)-40):] }
 
 func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
 
-// signing.md §2.4 and douyin-web-api.md §1.4.
+// sign/docs/signing.md §2.4 and fetch/docs/douyin-web-api.md §1.4.
 func TestXBogusWorkedExamples(t *testing.T) {
 	ua := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
 	if got, want := XBogus(crossQuery, ua, 1700000000), "DFSzswVY4XbANJXJtmWx-e9WX7Ja"; got != want {

@@ -95,7 +95,7 @@ func loginStatusText(status string) (string, bool) {
 	return "", false
 }
 
-// login runs the QR flow of spec §2.20 and saves the cookie.
+// login runs the QR flow of fetch/docs/douyin-web-api.md §2.20 and saves the cookie.
 func login(ctx context.Context, api loginAPI, out io.Writer, o loginOptions) error {
 	fmt.Fprintf(out, `Douyin often blocks QR-code login with risk control ("abnormal scan
 environment"). If that happens, use a cookie from a browser instead:

@@ -132,7 +132,7 @@ func (s *Server) validMsToken(t string) bool {
 }
 
 // validVerifyFp checks the verifyFp / fp / s_v_web_id shape of
-// signing.md §4.2.
+// sign/docs/signing.md §4.2.
 func validVerifyFp(v string) bool {
 	rest, ok := strings.CutPrefix(v, "verify_")
 	if !ok {

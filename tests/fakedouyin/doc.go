@@ -1,7 +1,7 @@
 // Package fakedouyin is a local stand-in for Douyin: one HTTP server on
 // 127.0.0.1 that answers every host douyinfs talks to (www, live, webcast,
 // the token hosts, the short-link host and the SSO host) the way
-// shared/spec/douyin-web-api.md describes the real service, so that no test
+// fetch/docs/douyin-web-api.md describes the real service, so that no test
 // or benchmark ever touches the internet.
 //
 // The server owns a deterministic World (users, posts, likes, mixes,

@@ -8,7 +8,7 @@ import (
 )
 
 // The JSON builders below follow the key names, nesting and JSON types of
-// the real captures in shared/fixtures/real (shapes_test.go compares
+// the real captures in fetch/testdata/real (shapes_test.go compares
 // them). Ids Douyin sends as strings are strings; ids it sends as numbers
 // (music.id, room.id, collects_id, author_user_id...) are json.Number so
 // that 19-digit values stay exact.

@@ -113,6 +113,7 @@ func metricDefs() []metricDef {
 		{"cache.in_flight", "douyinfs_cache_in_flight_bytes", "gauge", "", "Budget reserved by block fetches in flight."},
 		{"fs.lookups", "douyinfs_fs_lookups_total", "counter", "", "FUSE name lookups."},
 		{"fs.errors", "douyinfs_fs_errors_total", "counter", "", "File system operations that failed."},
+		{"fs.interrupted", "douyinfs_fs_interrupted_total", "counter", "", "File system operations given up because the caller was interrupted (EINTR)."},
 		{"fs.listings_cached", "douyinfs_fs_listings_cached", "gauge", "", "Directory listings held in memory."},
 		{"fs.live_streams_open", "douyinfs_live_streams_open", "gauge", "", "Live streams being read now."},
 		{"uptime_seconds", "douyinfs_uptime_seconds", "gauge", "", "Seconds since the mount."},

@@ -41,29 +41,19 @@ type memoCall[V any] struct {
 
 // newMemo remembers up to maxItems answers, each for ttl.
 func newMemo[V any](ttl time.Duration, maxItems int) *memo[V] {
-	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems), now: time.Now, inflight: map[string]*memoCall[V]{}}
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, ttl), now: time.Now, inflight: map[string]*memoCall[V]{}}
 }
 
-// serveStale makes m keep answers past their TTL and serve the last good
-// one when a refresh fails with anything but a definite "not found"; the
-// next refresh is tried after a tenth of the TTL, as listings do.
-func (m *memo[V]) serveStale(now func() time.Time, log func(key string, err error)) *memo[V] {
-	m.now, m.keepLast = now, log
-	return m
+// newStaleMemo is a memo that keeps answers past their TTL and serves the
+// last good one when a refresh fails with anything but a definite "not
+// found"; the next refresh is tried after a tenth of the TTL, as listings
+// do. Kept answers never expire in the store; maxItems bounds them.
+func newStaleMemo[V any](ttl time.Duration, maxItems int, now func() time.Time, log func(key string, err error)) *memo[V] {
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, 0), now: now, keepLast: log, inflight: map[string]*memoCall[V]{}}
 }
 
 func (m *memo[V]) isFresh(e memoEntry[V]) bool {
 	return m.ttl <= 0 || m.now().Sub(e.fresh) < m.ttl
-}
-
-// put stores an answer; kept answers do not expire in the store (it is
-// bounded by maxItems), the others expire with their TTL.
-func (m *memo[V]) put(key string, e memoEntry[V]) {
-	ttl := m.ttl
-	if m.keepLast != nil {
-		ttl = 0
-	}
-	m.store.Set(key, e, ttl)
 }
 
 // get returns the remembered answer for key, or calls fetch once for all
@@ -87,11 +77,11 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 		// between and repeats it.
 		switch {
 		case c.err == nil:
-			m.put(key, memoEntry[V]{v: c.v, fresh: m.now()})
+			m.store.Set(key, memoEntry[V]{v: c.v, fresh: m.now()})
 		case have && m.keepLast != nil && !isNotFound(c.err):
 			m.keepLast(key, c.err)
 			c.v, c.err = last.v, nil
-			m.put(key, memoEntry[V]{v: last.v, fresh: m.now().Add(-m.ttl + m.ttl/10)})
+			m.store.Set(key, memoEntry[V]{v: last.v, fresh: m.now().Add(-m.ttl + m.ttl/10)})
 		}
 		m.mu.Lock()
 		delete(m.inflight, key)
@@ -114,10 +104,10 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 func isNotFound(err error) bool { return errors.Is(err, fetch.ErrNotFound) }
 
 // set remembers v for key (used when a list page already told us).
-func (m *memo[V]) set(key string, v V) { m.put(key, memoEntry[V]{v: v, fresh: m.now()}) }
+func (m *memo[V]) set(key string, v V) { m.store.Set(key, memoEntry[V]{v: v, fresh: m.now()}) }
 
 // clear forgets everything (SIGHUP, DropCaches).
 func (m *memo[V]) clear() { m.store.Clear() }
 
-// close stops the store's goroutines (after unmount).
+// close empties the store (after unmount).
 func (m *memo[V]) close() { m.store.Close() }

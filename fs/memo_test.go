@@ -15,7 +15,7 @@ import (
 func TestMemoServesLastGoodAnswer(t *testing.T) {
 	clock := time.Unix(1_700_000_000, 0)
 	var logged []error
-	m := newMemo[string](time.Minute, 16).serveStale(func() time.Time { return clock }, func(key string, err error) {
+	m := newStaleMemo[string](time.Minute, 16, func() time.Time { return clock }, func(key string, err error) {
 		if key != "k" {
 			t.Errorf("logged key %q", key)
 		}
@@ -58,7 +58,7 @@ func TestMemoServesLastGoodAnswer(t *testing.T) {
 		t.Fatalf("gone: err = %v, want ErrNotFound", err)
 	}
 
-	// Without serveStale an expired answer is not served.
+	// Without newStaleMemo an expired answer is not served.
 	plain := newMemo[string](time.Minute, 16)
 	defer plain.close()
 	plain.now = func() time.Time { return clock }

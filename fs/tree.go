@@ -92,7 +92,7 @@ func newTree(cfg Config, api API, media Media, blocks func() cache.BlockStats, l
 	}
 	// A user folder needs its profile: keep the last one for when Douyin
 	// cannot be reached, as listings do.
-	t.profiles = newMemo[*fetch.User](cfg.MetadataTTL, memoItems).serveStale(
+	t.profiles = newStaleMemo[*fetch.User](cfg.MetadataTTL, memoItems,
 		func() time.Time { return t.now() },
 		func(secUID string, err error) {
 			t.stats.errors.Add(1)

@@ -3,11 +3,11 @@ package fs
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"golang.org/x/sync/singleflight"
 )
 
 // memo remembers answers of one kind (profiles, post details, rooms, media
@@ -24,8 +24,7 @@ type memo[V any] struct {
 	keepLast func(key string, err error)
 	now      func() time.Time
 
-	mu       sync.Mutex
-	inflight map[string]*memoCall[V]
+	flight singleflight.Group
 }
 
 type memoEntry[V any] struct {
@@ -33,15 +32,9 @@ type memoEntry[V any] struct {
 	fresh time.Time // when the answer was fetched, or is due for a retry
 }
 
-type memoCall[V any] struct {
-	done chan struct{}
-	v    V
-	err  error
-}
-
 // newMemo remembers up to maxItems answers, each for ttl.
 func newMemo[V any](ttl time.Duration, maxItems int) *memo[V] {
-	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, ttl), now: time.Now, inflight: map[string]*memoCall[V]{}}
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, ttl), now: time.Now}
 }
 
 // newStaleMemo is a memo that keeps answers past their TTL and serves the
@@ -49,7 +42,7 @@ func newMemo[V any](ttl time.Duration, maxItems int) *memo[V] {
 // found"; the next refresh is tried after a tenth of the TTL, as listings
 // do. Kept answers never expire in the store; maxItems bounds them.
 func newStaleMemo[V any](ttl time.Duration, maxItems int, now func() time.Time, log func(key string, err error)) *memo[V] {
-	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, 0), now: now, keepLast: log, inflight: map[string]*memoCall[V]{}}
+	return &memo[V]{ttl: ttl, store: cache.NewTTL[string, memoEntry[V]](maxItems, 0), now: now, keepLast: log}
 }
 
 func (m *memo[V]) isFresh(e memoEntry[V]) bool {
@@ -63,36 +56,27 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 	if have && m.isFresh(last) {
 		return last.v, nil
 	}
-	m.mu.Lock()
-	c, ok := m.inflight[key]
-	if !ok {
-		c = &memoCall[V]{done: make(chan struct{})}
-		m.inflight[key] = c
-		m.mu.Unlock()
-		// The call is shared: fetch functions detach from the asker's
-		// cancellation (tree.apiContext) and keep only a deadline, so one
-		// asker giving up does not fail the others.
-		c.v, c.err = fetch(ctx)
-		// Stored before the call leaves the table, so no asker falls in
+	// The call is shared: fetch functions detach from the asker's
+	// cancellation (tree.apiContext) and keep only a deadline, so an asker
+	// giving up, the first one included, does not fail the others.
+	ch := m.flight.DoChan(key, func() (any, error) {
+		v, err := fetch(ctx)
+		// Stored before the call is forgotten, so no asker falls in
 		// between and repeats it.
 		switch {
-		case c.err == nil:
-			m.store.Set(key, memoEntry[V]{v: c.v, fresh: m.now()})
-		case have && m.keepLast != nil && !isNotFound(c.err):
-			m.keepLast(key, c.err)
-			c.v, c.err = last.v, nil
-			m.store.Set(key, memoEntry[V]{v: last.v, fresh: m.now().Add(-m.ttl + m.ttl/10)})
+		case err == nil:
+			m.store.Set(key, memoEntry[V]{v: v, fresh: m.now()})
+		case have && m.keepLast != nil && !isNotFound(err):
+			m.keepLast(key, err)
+			v, err = last.v, nil
+			m.store.Set(key, memoEntry[V]{v: v, fresh: m.now().Add(-m.ttl + m.ttl/10)})
 		}
-		m.mu.Lock()
-		delete(m.inflight, key)
-		m.mu.Unlock()
-		close(c.done)
-		return c.v, c.err
-	}
-	m.mu.Unlock()
+		return v, err
+	})
 	select {
-	case <-c.done:
-		return c.v, c.err
+	case r := <-ch:
+		v, _ := r.Val.(V)
+		return v, r.Err
 	case <-ctx.Done():
 		var zero V
 		return zero, ctx.Err()

@@ -68,3 +68,21 @@ func TestMemoServesLastGoodAnswer(t *testing.T) {
 		t.Fatalf("plain memo served a stale answer: %v", err)
 	}
 }
+
+// An asker that gives up, the first one included, gets its context's error
+// at once; the shared call goes on and its answer is remembered.
+func TestMemoAskerGivesUp(t *testing.T) {
+	m := newMemo[int](time.Minute, 16)
+	defer m.close()
+	release := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.get(ctx, "k", func(context.Context) (int, error) { <-release; return 42, nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled asker: err = %v", err)
+	}
+	close(release)
+	v, err := m.get(context.Background(), "k", func(context.Context) (int, error) { return 0, errors.New("asked twice") })
+	if v != 42 || err != nil {
+		t.Fatalf("next asker: %d, %v; want the first call's 42", v, err)
+	}
+}

@@ -8,45 +8,26 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
-// renderQR draws text as a QR code for a terminal: each character cell holds
-// two modules, the upper and the lower half ("▀", "▄", "█", " "), so the code
-// keeps its square shape at half the height. Dark modules are drawn with the
-// glyph's foreground; with color, every line is set black on bright white so
-// the code is dark-on-light (what phone scanners expect) on dark terminals
-// too. The bitmap carries the 4-module light border scanners need.
+// renderQR draws text as a QR code for a terminal with go-qrcode's
+// ToSmallString: each character cell holds two modules, the upper and the
+// lower half ("▀", "▄", "█", " "), so the code keeps its square shape at half
+// the height. Dark modules are drawn with the glyph's foreground (the
+// library's inverseColor); with color, every line is set black on bright
+// white so the code is dark-on-light (what phone scanners expect) on dark
+// terminals too. The bitmap carries the 4-module light border scanners need.
 func renderQR(w io.Writer, text string, color bool) error {
 	code, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return fmt.Errorf("cannot draw the QR code: %w", err)
 	}
-	_, err = io.WriteString(w, halfBlocks(code.Bitmap(), color))
-	return err
-}
-
-// halfBlocks renders a bitmap (true = dark) two rows per line.
-func halfBlocks(bitmap [][]bool, color bool) string {
-	var b strings.Builder
-	for y := 0; y < len(bitmap); y += 2 {
-		if color {
-			b.WriteString("\x1b[30;107m")
+	s := code.ToSmallString(true)
+	if color {
+		var b strings.Builder
+		for line := range strings.Lines(s) {
+			b.WriteString("\x1b[30;107m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n")
 		}
-		for x, top := range bitmap[y] {
-			bottom := y+1 < len(bitmap) && bitmap[y+1][x]
-			switch {
-			case top && bottom:
-				b.WriteString("█")
-			case top:
-				b.WriteString("▀")
-			case bottom:
-				b.WriteString("▄")
-			default:
-				b.WriteString(" ")
-			}
-		}
-		if color {
-			b.WriteString("\x1b[0m")
-		}
-		b.WriteString("\n")
+		s = b.String()
 	}
-	return b.String()
+	_, err = io.WriteString(w, s)
+	return err
 }

@@ -78,10 +78,3 @@ func boolsToStrings(row []bool) []string {
 	}
 	return out
 }
-
-func TestHalfBlocksSmall(t *testing.T) {
-	got := halfBlocks([][]bool{{true, false, true, false}, {true, true, false, false}, {false, true, false, true}}, false)
-	if want := "█▄▀ \n ▀ ▀\n"; got != want {
-		t.Errorf("got %q want %q", got, want)
-	}
-}

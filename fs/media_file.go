@@ -93,7 +93,7 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, syscall.EINTR
+			return nil, h.t.interrupted("read", h.what)
 		}
 		return nil, h.t.fail("read", h.what, err)
 	}

@@ -359,8 +359,11 @@ func build(c *fileConfig) (*settings, error) {
 	if c.Network.OpTimeout < 2*c.Network.Timeout {
 		return nil, bad("network.op_timeout", "%s is less than twice network.timeout (%s): at least %s, so that a retry fits in one operation", c.Network.OpTimeout, c.Network.Timeout, 2*c.Network.Timeout)
 	}
-	if c.Cache.MemoryBudget < c.Cache.BlockSize {
-		return nil, bad("cache.memory_budget", "%s is smaller than cache.block_size (%s)", c.Cache.MemoryBudget, c.Cache.BlockSize)
+	// The cache splits the budget between cached blocks and fills; any
+	// number of readers share it (they wait their turn), but it must hold
+	// four blocks.
+	if c.Cache.MemoryBudget < 4*c.Cache.BlockSize {
+		return nil, bad("cache.memory_budget", "%s holds fewer than four blocks of cache.block_size (%s): at least %s", c.Cache.MemoryBudget, c.Cache.BlockSize, 4*c.Cache.BlockSize)
 	}
 	if c.Read.PrefetchMax < c.Read.PrefetchStart {
 		return nil, bad("read.prefetch_max", "%s is smaller than read.prefetch_start (%s)", c.Read.PrefetchMax, c.Read.PrefetchStart)

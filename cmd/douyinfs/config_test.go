@@ -127,6 +127,7 @@ func TestBuildRejects(t *testing.T) {
 		{"zone", func(c *fileConfig) { c.Naming.TimeZone = "Mars/Olympus" }, "naming.time_zone"},
 		{"block size", func(c *fileConfig) { c.Cache.BlockSize = 0 }, "cache.block_size"},
 		{"budget", func(c *fileConfig) { c.Cache.MemoryBudget = 1024 }, "cache.memory_budget"},
+		{"budget under four blocks", func(c *fileConfig) { c.Cache.MemoryBudget = 3 * c.Cache.BlockSize }, "fewer than four blocks"},
 		{"prefetch", func(c *fileConfig) { c.Read.PrefetchMax = 1 }, "read.prefetch_max"},
 		{"quality", func(c *fileConfig) { c.Read.VideoQuality = "4k" }, "read.video_quality"},
 		{"timeout", func(c *fileConfig) { c.Network.Timeout = 0 }, "network.timeout"},

@@ -25,7 +25,7 @@ type loginAPI interface {
 
 func newLoginFlags(opts *loginOptions) *cmdFlags {
 	f := newCmdFlags("login", "douyinfs login [flags]", loginAbout)
-	f.addConfig("cookie-file", "signing", "timeout", "log-level", "log-format")
+	f.addConfig("cookie-file", "signing", "timeout", "op-timeout", "log-level", "log-format")
 	f.set.DurationVar(&opts.interval, "poll-interval", 3*time.Second, "ask for the scan status every `DURATION` (Douyin's web page asks every 5s)")
 	f.set.DurationVar(&opts.wait, "wait", 5*time.Minute, "give up after `DURATION`")
 	return f

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
 	dfs "github.com/douyinfs/douyinfs/fs"
+	"github.com/moby/sys/mountinfo"
 )
 
 const mountAbout = `Mount Douyin at MOUNTPOINT and serve it in the foreground until SIGINT or
@@ -368,55 +368,19 @@ func checkMountpoint(dir string) (string, error) {
 	return real, nil
 }
 
-// mountedAt reports whether something is mounted exactly at dir, and its
-// file system type, from /proc/self/mountinfo.
+// mountedAt reports whether something is mounted exactly at dir, and the
+// file system type of the last mount there (the visible one).
 func mountedAt(dir string) (fsType string, mounted bool, err error) {
-	f, err := os.Open("/proc/self/mountinfo")
+	mounts, err := mountinfo.GetMounts(func(m *mountinfo.Info) (skip, stop bool) {
+		return m.Mountpoint != dir, false
+	})
 	if err != nil {
 		return "", false, fmt.Errorf("cannot list mounts: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		// id parent major:minor root MOUNTPOINT options [optional...] - TYPE source superoptions
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 5 || unescapeMountinfo(fields[4]) != dir {
-			continue
-		}
-		fsType = "?"
-		for i, f := range fields {
-			if f == "-" && i+1 < len(fields) {
-				fsType = fields[i+1]
-				break
-			}
-		}
-		mounted = true // keep going: the last mount on a point is the visible one
+	if len(mounts) == 0 {
+		return "", false, nil
 	}
-	if err := sc.Err(); err != nil {
-		return "", false, fmt.Errorf("cannot list mounts: %w", err)
-	}
-	return fsType, mounted, nil
-}
-
-// unescapeMountinfo undoes the octal escapes (\040 for space...) the kernel
-// writes in mountinfo paths.
-func unescapeMountinfo(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	return mounts[len(mounts)-1].FSType, true, nil
 }
 
 // memoryHeadroom is what the process may use beyond the media budget:

@@ -7,14 +7,6 @@ import (
 	"testing"
 )
 
-func TestUnescapeMountinfo(t *testing.T) {
-	for in, want := range map[string]string{`/mnt/a\040b`: "/mnt/a b", `/x\134y`: `/x\y`, "/plain": "/plain", `/end\04`: `/end\04`} {
-		if got := unescapeMountinfo(in); got != want {
-			t.Errorf("%q: %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestCheckMountpoint(t *testing.T) {
 	dir := t.TempDir()
 	if got, err := checkMountpoint(dir); err != nil || got != dir {

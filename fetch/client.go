@@ -8,7 +8,6 @@
 package fetch
 
 import (
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 	"github.com/douyinfs/douyinfs/sign"
 )
 
@@ -51,7 +51,6 @@ type Config struct {
 
 // Defaults for zero Config fields (the values of config.toml).
 const (
-	DefaultUserAgent      = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
 	defaultTimeout        = 15 * time.Second
 	defaultRetryBackoff   = 250 * time.Millisecond
 	defaultMaxConnections = 16
@@ -121,7 +120,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("fetch: the cookie contains a line break")
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = httpx.DefaultUserAgent
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
@@ -169,25 +168,14 @@ func NewClient(cfg Config) (*Client, error) {
 		stats:   newStatsCounter(),
 	}
 	c.verifyFp = sign.VerifyFp(time.Now().UnixMilli(), rand.IntN)
-	c.hc = &fasthttp.Client{
-		Name:                     "", // the User-Agent is always set per request
-		NoDefaultUserAgentHeader: true,
-		MaxConnsPerHost:          cfg.MaxConnections,
-		// Wait for a free connection instead of failing at once; the
-		// request deadline still bounds the wait.
-		MaxConnWaitTimeout:  cfg.Timeout,
-		MaxResponseBodySize: int(cfg.MaxBody),
-		ReadTimeout:         cfg.Timeout,
-		WriteTimeout:        cfg.Timeout,
-		// Keep path and query byte for byte: the signature covers them.
-		DisablePathNormalizing: true,
-		// fasthttp retries idempotent requests on its own; retries are
-		// ours (counted, backed off, bounded by ctx).
-		MaxIdemponentCallAttempts: 1,
-		// Error messages must not quote buffers (they could hold headers).
-		ConfigureClient: secureErrors,
-		TLSConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-	}
+	// A request waits for a free connection instead of failing at once;
+	// its deadline still bounds the wait.
+	c.hc = httpx.NewClient(httpx.ClientConfig{
+		MaxConnsPerHost: cfg.MaxConnections,
+		Timeout:         cfg.Timeout,
+		ReadTimeout:     cfg.Timeout,
+		MaxBody:         int(cfg.MaxBody),
+	})
 	c.streamClient = newStreamClient(cfg, liveConnsPerHost)
 	return c, nil
 }
@@ -295,10 +283,4 @@ func newHostSet(h Hosts) hostSet {
 
 func (s hostSet) has(u *url.URL) bool {
 	return u != nil && s[u.Scheme+"://"+strings.ToLower(u.Host)]
-}
-
-// secureErrors keeps fasthttp from quoting response buffers in errors.
-func secureErrors(hc *fasthttp.HostClient) error {
-	hc.SecureErrorLogMessage = true
-	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 	"github.com/douyinfs/douyinfs/sign"
 )
 
@@ -145,10 +146,10 @@ func TestRequestConstruction(t *testing.T) {
 	if query != want || param != "a_bogus" {
 		t.Errorf("query\n%s\nwant\n%s (signature %s)", query, want, param)
 	}
-	if _, err := sign.VerifyABogus(r.rawQuery, "", DefaultUserAgent); err != nil {
+	if _, err := sign.VerifyABogus(r.rawQuery, "", httpx.DefaultUserAgent); err != nil {
 		t.Errorf("a_bogus does not verify against the sent User-Agent: %v", err)
 	}
-	if r.method != http.MethodGet || r.header.Get("User-Agent") != DefaultUserAgent || r.header.Get("Referer") != s.srv.URL+"/" ||
+	if r.method != http.MethodGet || r.header.Get("User-Agent") != httpx.DefaultUserAgent || r.header.Get("Referer") != s.srv.URL+"/" ||
 		r.header.Get("Cookie") != "sid_tt=abc; ttwid=preset" || !strings.Contains(r.header.Get("Accept-Encoding"), "gzip") {
 		t.Errorf("headers %v", r.header)
 	}
@@ -166,7 +167,7 @@ func TestRequestConstruction(t *testing.T) {
 	if tok.method != http.MethodPost || "/web/r/token?"+tok.rawQuery != spec.url[strings.Index(spec.url, "/web/r/token"):] {
 		t.Errorf("msToken request %s %s?%s", tok.method, tok.path, tok.rawQuery)
 	}
-	if tok.header.Get("Content-Type") != "application/json; charset=utf-8" || tok.header.Get("User-Agent") != DefaultUserAgent || tok.header.Get("Cookie") != "" || tok.header.Get("Referer") != "" {
+	if tok.header.Get("Content-Type") != "application/json; charset=utf-8" || tok.header.Get("User-Agent") != httpx.DefaultUserAgent || tok.header.Get("Cookie") != "" || tok.header.Get("Referer") != "" {
 		t.Errorf("msToken headers %v", tok.header)
 	}
 	wantPrefix := `{"magic": 538969122, "version": 1, "dataType": 8, "strData": "` + spec.strData + `", "ulr": 0, "tspFromClient": `
@@ -258,7 +259,7 @@ func TestEndpointQueries(t *testing.T) {
 			if want := strings.ReplaceAll(tc.query, "<T>", testMsToken); q != want {
 				t.Errorf("query\n%s\nwant\n%s", q, want)
 			}
-			if _, err := sign.VerifyABogus(r.rawQuery, "", DefaultUserAgent); err != nil {
+			if _, err := sign.VerifyABogus(r.rawQuery, "", httpx.DefaultUserAgent); err != nil {
 				t.Errorf("signature: %v", err)
 			}
 			if got := r.header.Get("Cookie") != ""; got != tc.cookie {
@@ -284,7 +285,7 @@ func TestEndpointQueries(t *testing.T) {
 	if string(f.body) != wantBody {
 		t.Errorf("favourites body\n%s\nwant\n%s", f.body, wantBody)
 	}
-	if _, err := sign.VerifyABogus(f.rawQuery, "", DefaultUserAgent); err != nil {
+	if _, err := sign.VerifyABogus(f.rawQuery, "", httpx.DefaultUserAgent); err != nil {
 		t.Errorf("favourites signature (body \"\"): %v", err)
 	}
 }
@@ -312,7 +313,7 @@ func TestXBogusAndTTWID(t *testing.T) {
 	if param != "X-Bogus" || len(value) != 28 || !strings.HasPrefix(value, "DFSzswVY") {
 		t.Errorf("X-Bogus %s=%s", param, value)
 	}
-	if _, err := sign.VerifyXBogus(reqs[0].rawQuery, DefaultUserAgent); err != nil {
+	if _, err := sign.VerifyXBogus(reqs[0].rawQuery, httpx.DefaultUserAgent); err != nil {
 		t.Errorf("X-Bogus does not verify: %v", err)
 	}
 	tt := s.requests("/ttwid/union/register/")
@@ -468,23 +469,6 @@ func TestErrorMapping(t *testing.T) {
 	}
 	if got := len(s.requests("/web/r/token")) - toks; got != 1 {
 		t.Errorf("%d msToken registrations after an empty body, want 1", got)
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"":                              0,
-		"3":                             3 * time.Second,
-		"-1":                            0,
-		"86400":                         maxRetryAfter,
-		"Thu, 01 Jan 2026 00:00:05 GMT": 5 * time.Second,
-		"Wed, 31 Dec 2025 00:00:05 GMT": 0,
-		"soon":                          0,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
-		}
 	}
 }
 

@@ -1,9 +1,6 @@
 package fetch
 
-import (
-	"net/url"
-	"strings"
-)
+import "github.com/douyinfs/douyinfs/fetch/httpx"
 
 // Image formats (Image.Format), named as the file extension fs shows.
 const (
@@ -11,35 +8,8 @@ const (
 	FormatWebP = "webp"
 )
 
-// urlFormat is the image format a media URL names by its path's extension
-// ("…~tplv-dy-aweme-images:q75.webp?x-expires=…" is "webp", ".jpg" is
-// "jpeg"), or "" when the path names none (".../obj/tos-cn-p-0015/<id>").
-// Douyin's image CDN converts by that extension, so it is the format of
-// the bytes; the query (signatures) is ignored.
-func urlFormat(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	seg := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
-	dot := strings.LastIndexByte(seg, '.')
-	if dot < 0 {
-		return ""
-	}
-	ext := strings.ToLower(seg[dot+1:])
-	if ext == "jpg" {
-		return FormatJPEG
-	}
-	if ext == "" || len(ext) > 5 {
-		return ""
-	}
-	for _, c := range ext {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			return ""
-		}
-	}
-	return ext
-}
+// Formats are named by the URL's path (httpx.URLFormat): Douyin's image
+// CDN converts by its extension, so it is the format of the bytes.
 
 // pickImageFormat chooses the format a picture is served in: JPEG when any
 // mirror offers it (every real url_list does: 3 WebP + 1 JPEG), else WebP,
@@ -50,7 +20,7 @@ func pickImageFormat(list []string) string {
 	var first string
 	seen := map[string]bool{}
 	for _, u := range list {
-		f := urlFormat(u)
+		f := httpx.URLFormat(u)
 		seen[f] = true
 		if first == "" {
 			first = f
@@ -69,7 +39,7 @@ func pickImageFormat(list []string) string {
 func urlsOfFormat(list []string, format string) []string {
 	var out []string
 	for _, u := range list {
-		if urlFormat(u) == format {
+		if httpx.URLFormat(u) == format {
 			out = append(out, u)
 		}
 	}

@@ -4,25 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-func TestURLFormat(t *testing.T) {
-	for _, c := range []struct{ url, want string }{
-		{"https://p3-pc-sign.douyinpic.com/tos-cn-i-0813/abc~tplv-dy-aweme-images:q75.webp?x-expires=1&x-signature=a.jpeg", "webp"},
-		{"https://p3-pc-sign.douyinpic.com/tos-cn-i-0813/abc~tplv-dy-aweme-images:q75.jpeg?x-expires=1", "jpeg"},
-		{"https://p9.douyinpic.com/tos/abc~q75.JPG", "jpeg"},
-		{"https://p9.douyinpic.com/tos/abc.png#frag.webp", "png"},
-		{"https://p3.douyinpic.com/obj/tos-cn-p-0015/abc?x-expires=1", ""},
-		{"https://p3.douyinpic.com", ""},
-		{"http://127.0.0.1:1/cdn/m1/tos-cn-i-0813c001_ab~webp.webp?x-expires=1", "webp"},
-		{"https://p3.douyinpic.com/a/b.tplv-very-long-thing", ""},
-		{"://bad", ""},
-	} {
-		if got := urlFormat(c.url); got != c.want {
-			t.Errorf("urlFormat(%q) = %q, want %q", c.url, got, c.want)
-		}
-	}
-}
+	"github.com/douyinfs/douyinfs/fetch/httpx"
+)
 
 // A picture is served in one format: JPEG when any mirror offers it, from
 // those mirrors only, whatever their place in url_list.
@@ -87,7 +71,7 @@ func TestImageFormatsOfRealCaptures(t *testing.T) {
 				t.Errorf("%s image %d: all %d, webp %d", p.ID, i, len(im.All), len(im.Mirrors(FormatWebP)))
 			}
 		}
-		if len(p.Cover) == 0 || slices.ContainsFunc(p.Cover, func(u string) bool { return urlFormat(u) != FormatJPEG }) {
+		if len(p.Cover) == 0 || slices.ContainsFunc(p.Cover, func(u string) bool { return httpx.URLFormat(u) != FormatJPEG }) {
 			t.Errorf("%s cover %v is not JPEG only", p.ID, p.Cover)
 		}
 	}

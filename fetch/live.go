@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // LiveRoomByWebRID fetches a room by its web id (the number in
@@ -281,45 +282,13 @@ func streamErr(err error, stall time.Duration) error {
 }
 
 // newStreamClient builds the client for live streams, at most maxConns
-// per host. fasthttp applies one read deadline to a whole response, which
-// would cut an endless stream; the dialer's connections instead renew
-// their read deadline on every Read, so the timeout means "no progress for
-// this long".
+// per host. A whole-response deadline would cut an endless stream, so the
+// timeout is a progress deadline: no byte for this long.
 func newStreamClient(cfg Config, maxConns int) *fasthttp.Client {
-	return &fasthttp.Client{
-		NoDefaultUserAgentHeader:  true,
-		StreamResponseBody:        true,
-		MaxConnsPerHost:           maxConns,
-		MaxConnWaitTimeout:        cfg.Timeout,
-		WriteTimeout:              cfg.Timeout,
-		MaxIdemponentCallAttempts: 1,
-		ConfigureClient:           secureErrors,
-		DisablePathNormalizing:    true,
-		TLSConfig:                 &tls.Config{MinVersion: tls.VersionTLS12},
-		Dial: func(addr string) (net.Conn, error) {
-			conn, err := fasthttp.DialTimeout(addr, cfg.Timeout)
-			if err != nil {
-				return nil, err
-			}
-			return &stallConn{Conn: conn, stall: cfg.Timeout}, nil
-		},
-	}
+	return httpx.NewClient(httpx.ClientConfig{
+		MaxConnsPerHost: maxConns,
+		Timeout:         cfg.Timeout,
+		Progress:        cfg.Timeout,
+		Stream:          true,
+	})
 }
-
-// stallConn renews its read deadline before every Read and ignores the
-// read deadlines fasthttp sets (those are for whole responses).
-type stallConn struct {
-	net.Conn
-	stall time.Duration
-}
-
-func (c *stallConn) Read(p []byte) (int, error) {
-	if err := c.Conn.SetReadDeadline(time.Now().Add(c.stall)); err != nil {
-		return 0, err
-	}
-	return c.Conn.Read(p)
-}
-
-func (c *stallConn) SetReadDeadline(time.Time) error { return nil }
-
-func (c *stallConn) SetDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(t) }

@@ -16,8 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/douyinfs/douyinfs/cache"
 	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // Media is one remote file: a video rendition, a picture, a music track.
@@ -76,10 +78,6 @@ type readerCounters struct {
 	prefetchInFlight, handles                                          atomic.Int64
 }
 
-// mediaDefaultUserAgent is sent when the config has none (the one
-// config.toml ships).
-const mediaDefaultUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
-
 // NewMediaReader makes a reader on blocks. A nil blocks gets a private
 // 64 MiB cache.
 func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
@@ -124,7 +122,7 @@ func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
 		cfg.RetryBackoff = 250 * time.Millisecond
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = mediaDefaultUserAgent
+		cfg.UserAgent = httpx.DefaultUserAgent
 	}
 	if cfg.Referer == "" {
 		cfg.Referer = "https://www.douyin.com/"

@@ -6,76 +6,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // newMediaClient is the media path's own fasthttp client: CDN transfers
-// must not queue behind (or starve) API calls, and its timeouts differ.
+// must not queue behind (or starve) API calls, and a range of many
+// megabytes needs a progress deadline, not one for the whole body.
 func newMediaClient(cfg ReaderConfig) *fasthttp.Client {
-	idle := cfg.Timeout
-	return &fasthttp.Client{
-		NoDefaultUserAgentHeader: true,
-		MaxConnsPerHost:          cfg.MaxConnections,
-		MaxConnWaitTimeout:       cfg.Timeout,
-		MaxIdleConnDuration:      cfg.IdleConnTimeout,
-		WriteTimeout:             cfg.Timeout,
-		ReadBufferSize:           16 << 10,
-		StreamResponseBody:       true,
-		// Signed CDN URLs must go out exactly as Douyin wrote them.
-		DisablePathNormalizing: true,
+	return httpx.NewClient(httpx.ClientConfig{
+		MaxConnsPerHost: cfg.MaxConnections,
+		Timeout:         cfg.Timeout,
+		Progress:        cfg.Timeout,
+		Stream:          true,
+		IdleConnTimeout: cfg.IdleConnTimeout,
+		ReadBufferSize:  16 << 10,
 		// One transparent retry covers a keep-alive connection the server
 		// closed while idle; everything else is the reader's decision.
-		MaxIdemponentCallAttempts: 2,
-		Dial: func(addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{Timeout: cfg.Timeout}).Dial("tcp", addr)
-			if err != nil {
-				return nil, err
-			}
-			return &mediaConn{Conn: c, idle: idle}, nil
-		},
-	}
-}
-
-// mediaConn turns fasthttp's whole-response read deadline into a progress
-// deadline: every read may wait at most idle for bytes. A 64 MiB range at a
-// slow rate is fine; a connection that stops sending is not, whether it
-// stops before the headers or in the middle of the body.
-type mediaConn struct {
-	net.Conn
-	idle  time.Duration
-	outer time.Time // deadline fasthttp asked for, if any
-	armed time.Time // deadline set on the socket now
-}
-
-func (c *mediaConn) Read(p []byte) (int, error) {
-	d := time.Now().Add(c.idle)
-	if !c.outer.IsZero() && c.outer.Before(d) {
-		d = c.outer
-	}
-	// Moving the deadline costs a timer update, so only when it moved by
-	// more than an eighth of the idle time.
-	if c.armed.IsZero() || d.Before(c.armed) || d.Sub(c.armed) > c.idle/8 {
-		if err := c.Conn.SetReadDeadline(d); err != nil {
-			return 0, err
-		}
-		c.armed = d
-	}
-	return c.Conn.Read(p)
-}
-
-func (c *mediaConn) SetReadDeadline(t time.Time) error {
-	c.outer, c.armed = t, time.Time{}
-	return nil // applied by the next Read
-}
-
-func (c *mediaConn) SetDeadline(t time.Time) error {
-	c.outer, c.armed = t, time.Time{}
-	return c.Conn.SetWriteDeadline(t)
+		Attempts: 2,
+	})
 }
 
 // mediaStatusError is an HTTP status the CDN answered with.
@@ -100,16 +54,6 @@ var (
 	errMediaExpired  = errors.New("media URL expired")
 	errMediaBadRange = errors.New("CDN answered with a range other than the one asked for")
 )
-
-// mediaRedact shortens a URL for logs and errors: signed query strings are
-// credentials of a sort, and long.
-func mediaRedact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Scheme + "://" + u.Host + u.Path
-}
 
 // mediaURLExpired reports whether a signed URL's x-expires (unix seconds)
 // has passed, so a request that would only earn a 403 is not sent.
@@ -182,20 +126,6 @@ func mediaContentRange(v []byte) (a, b, total int64, ok bool) {
 	return a, b, total, true
 }
 
-// mediaRetryAfter reads Retry-After: delay seconds or an HTTP date.
-func mediaRetryAfter(v []byte, now time.Time) (time.Duration, bool) {
-	if len(v) == 0 {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(string(bytes.TrimSpace(v))); err == nil {
-		return time.Duration(max(n, 0)) * time.Second, true
-	}
-	if t, err := fasthttp.ParseHTTPDate(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
 // exchange sends one GET of bytes [off, end) to target and returns the
 // response with its body not yet read (release with mediaRelease).
 func (r *MediaReader) exchange(ctx context.Context, target string, off, end int64) (*fasthttp.Response, error) {
@@ -224,7 +154,7 @@ func (r *MediaReader) exchange(ctx context.Context, target string, off, end int6
 		fasthttp.ReleaseResponse(resp)
 		// fasthttp's errors name the dial address at most: no header, no
 		// query string, so the cookie cannot leak through them.
-		return nil, fmt.Errorf("media %s: %w", mediaRedact(target), err)
+		return nil, fmt.Errorf("media %s: %w", httpx.RedactURL(target), err)
 	}
 	return resp, nil
 }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -657,10 +659,31 @@ func TestMediaContentRangeParse(t *testing.T) {
 		mediaURLExpired("https://x/y?a=b", now) {
 		t.Error("x-expires check")
 	}
-	if d, ok := mediaRetryAfter([]byte("3"), now); !ok || d != 3*time.Second {
-		t.Errorf("Retry-After 3: %v", d)
+}
+
+// A CDN whose certificate does not verify is a final answer, as on the API
+// path: no back-off rounds (a minute each here) before the read fails, and
+// neither the cookie nor the signed query in the error.
+func TestMediaCertificateErrorIsFinal(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("a request got through an unverified certificate")
+	}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.RetryBackoff = time.Minute })
+	h := e.r.Open(&Media{Key: "tls", URLs: []string{srv.URL + "/a.mp4?x-signature=SECRET"}, Size: 4 * tBS})
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := h.ReadAt(ctx, make([]byte, 10), 0)
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 10*time.Second {
+		t.Fatalf("read from a CDN with a bad certificate: %v after %v, want its error at once", err, time.Since(start))
 	}
-	if got := mediaRedact("https://h.example/p/a.mp4?x-signature=SECRET"); got != "https://h.example/p/a.mp4" {
-		t.Errorf("redact: %s", got)
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("a secret in the error: %v", err)
+	}
+	if n := e.r.Stats().Retries; n != 0 {
+		t.Errorf("%d retries of a certificate error", n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // mirrorMemory remembers, per mirror-list family, the index of the mirror
@@ -48,7 +50,7 @@ func mirrorFamily(urls []string) string {
 		}
 		b.WriteString(host)
 		b.WriteByte('|')
-		b.WriteString(urlFormat(raw))
+		b.WriteString(httpx.URLFormat(raw))
 		b.WriteByte(' ')
 	}
 	return b.String()

@@ -8,8 +8,10 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/douyinfs/douyinfs/cache"
 	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // rangeSink receives the bytes of a range in order.
@@ -57,7 +59,7 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 			i := (pref + k) % len(urls)
 			mirror := urls[i]
 			if refreshes == 0 && mediaURLExpired(mirror, time.Now()) && st.canRefresh() {
-				lastErr = fmt.Errorf("media %s: %w (x-expires passed)", mediaRedact(mirror), errMediaExpired)
+				lastErr = fmt.Errorf("media %s: %w (x-expires passed)", httpx.RedactURL(mirror), errMediaExpired)
 				needRefresh = true
 				break
 			}
@@ -110,7 +112,9 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 			case errors.As(err, &se) && se.Status < 500 && se.Status != fasthttp.StatusRequestTimeout:
 				// Refused for good by this mirror: try the next.
 			default:
-				transient = true // 5xx, timeouts, resets, refused connections
+				// 5xx, timeouts, resets, refused connections; a certificate
+				// that does not verify is final here as on the API path.
+				transient = transient || httpx.Transient(err)
 			}
 			if k+1 < len(urls) && !needRefresh {
 				r.st.failovers.Add(1)
@@ -141,39 +145,12 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 			// were told the same from coming back in step.
 			wait = min(wait, mediaMaxRetryWait) + rand.N(r.cfg.RetryBackoff/2+1)
 		} else {
-			wait = mediaBackoff(r.cfg.RetryBackoff, rounds)
+			wait = httpx.Backoff{Base: r.cfg.RetryBackoff, Max: mediaMaxBackoff}.Delay(rounds-1, nil)
 		}
-		if err := mediaSleep(ctx, wait); err != nil {
+		by, _ := retryBy(ctx)
+		if err := httpx.Sleep(ctx, wait, by); err != nil {
 			return fmt.Errorf("%w (last error: %w)", err, lastErr)
 		}
-	}
-}
-
-// mediaBackoff is base doubling per round, capped, times a jitter in
-// [0.5, 1.5) so that many readers failing together do not retry together.
-func mediaBackoff(base time.Duration, round int) time.Duration {
-	d := base << min(round-1, 16)
-	if d <= 0 || d > mediaMaxBackoff {
-		d = mediaMaxBackoff
-	}
-	return d/2 + rand.N(d)
-}
-
-var errMediaDeadline = errors.New("the caller's deadline leaves no time to retry")
-
-// mediaSleep waits d unless ctx ends first; it refuses at once when the
-// deadline for retries (retryBy) would pass during the wait.
-func mediaSleep(ctx context.Context, d time.Duration) error {
-	if dl, ok := retryBy(ctx); ok && time.Until(dl) < d {
-		return errMediaDeadline
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
@@ -184,7 +161,7 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 	target := st.hop(mirror)
 	for hops := 0; ; hops++ {
 		if hops > mediaMaxHops {
-			return 0, false, fmt.Errorf("media %s: more than %d redirects", mediaRedact(mirror), mediaMaxHops)
+			return 0, false, fmt.Errorf("media %s: more than %d redirects", httpx.RedactURL(mirror), mediaMaxHops)
 		}
 		resp, err := r.exchange(ctx, target, off, end)
 		if err != nil {
@@ -209,11 +186,11 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 			mediaDrainSmall(resp)
 			mediaRelease(resp)
 			if loc == "" {
-				return 0, false, fmt.Errorf("media %s: HTTP %d without Location", mediaRedact(target), status)
+				return 0, false, fmt.Errorf("media %s: HTTP %d without Location", httpx.RedactURL(target), status)
 			}
 			next, err := mediaResolve(target, loc)
 			if err != nil {
-				return 0, false, fmt.Errorf("media %s: %w", mediaRedact(target), err)
+				return 0, false, fmt.Errorf("media %s: %w", httpx.RedactURL(target), err)
 			}
 			r.st.redirects.Add(1)
 			target = next
@@ -228,7 +205,7 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 					return 0, true, nil
 				}
 			}
-			return 0, false, fmt.Errorf("media %s: HTTP 416 for bytes %d-%d", mediaRedact(target), off, end-1)
+			return 0, false, fmt.Errorf("media %s: HTTP 416 for bytes %d-%d", httpx.RedactURL(target), off, end-1)
 
 		case mediaExpiredStatus(status) && target != mirror && hops == 0:
 			// The remembered redirect target expired; the mirror itself
@@ -239,9 +216,9 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 			target = mirror
 
 		default:
-			e := &mediaStatusError{Status: status, URL: mediaRedact(target)}
+			e := &mediaStatusError{Status: status, URL: httpx.RedactURL(target)}
 			if status == fasthttp.StatusTooManyRequests || status == fasthttp.StatusServiceUnavailable {
-				e.RetryAfter, e.HasRetryAfter = mediaRetryAfter(resp.Header.Peek("Retry-After"), time.Now())
+				e.RetryAfter, e.HasRetryAfter = httpx.RetryAfter(string(resp.Header.Peek("Retry-After")), time.Now())
 			}
 			mediaDrainSmall(resp)
 			mediaRelease(resp)
@@ -261,7 +238,7 @@ func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fastht
 	if resp.StatusCode() == fasthttp.StatusPartialContent {
 		a, b, total, ok := mediaContentRange(resp.Header.Peek("Content-Range"))
 		if !ok || a != off {
-			return 0, false, fmt.Errorf("media %s: %w (%q for %d-%d)", mediaRedact(target), errMediaBadRange,
+			return 0, false, fmt.Errorf("media %s: %w (%q for %d-%d)", httpx.RedactURL(target), errMediaBadRange,
 				resp.Header.Peek("Content-Range"), off, end-1)
 		}
 		if total >= 0 {
@@ -272,7 +249,7 @@ func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fastht
 	} else {
 		total := int64(resp.Header.ContentLength())
 		if total < 0 {
-			return 0, false, fmt.Errorf("media %s: HTTP 200 without a length for a ranged request", mediaRedact(target))
+			return 0, false, fmt.Errorf("media %s: HTTP 200 without a length for a ranged request", httpx.RedactURL(target))
 		}
 		st.learnedSize(total, r.log.Warn)
 		if off >= total {
@@ -288,7 +265,7 @@ func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fastht
 		if length == 0 {
 			return 0, eof, nil
 		}
-		return 0, false, fmt.Errorf("media %s: empty body", mediaRedact(target))
+		return 0, false, fmt.Errorf("media %s: empty body", httpx.RedactURL(target))
 	}
 	// Cancelling ctx interrupts a read blocked on the network.
 	if rc, ok := body.(fasthttp.ReadCloserWithError); ok {
@@ -305,7 +282,7 @@ func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fastht
 	}
 	if skip > 0 {
 		if _, err := io.CopyN(io.Discard, body, skip); err != nil {
-			return 0, false, fmt.Errorf("media %s: skipping to %d of an unranged body: %w", mediaRedact(target), off, err)
+			return 0, false, fmt.Errorf("media %s: skipping to %d of an unranged body: %w", httpx.RedactURL(target), off, err)
 		}
 	}
 	for n < length {
@@ -332,7 +309,7 @@ func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fastht
 			if cerr := ctx.Err(); cerr != nil {
 				return n, false, cerr
 			}
-			return n, false, fmt.Errorf("media %s: body broke at byte %d: %w", mediaRedact(target), off+n, rerr)
+			return n, false, fmt.Errorf("media %s: body broke at byte %d: %w", httpx.RedactURL(target), off+n, rerr)
 		}
 	}
 	if n < length {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // Kind is what an input names.
@@ -303,11 +305,9 @@ func isSecUID(s string) bool {
 }
 
 // shortForLog is a URL cut down for messages: scheme, host and path, no
-// query (share links carry tracking ids).
+// query (share links carry tracking ids), and not too long.
 func shortForLog(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i]
-	}
+	raw = httpx.RedactURL(raw)
 	if len(raw) > 120 {
 		raw = raw[:120] + "..."
 	}

@@ -3,8 +3,6 @@ package fetch
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
 // httpReq is one HTTP attempt, built afresh for every attempt so that each
@@ -108,33 +108,12 @@ func (c *Client) doOnce(r httpReq, deadline time.Time) (httpResp, error) {
 	body, err := resp.BodyUncompressedWithLimit(int(c.cfg.MaxBody))
 	if err != nil {
 		if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-			return httpResp{}, errBodyTooLarge
+			return httpResp{}, httpx.ErrBodyTooLarge
 		}
 		return httpResp{}, fmt.Errorf("decoding the response body: %w", err)
 	}
 	out.body = bytes.Clone(body)
 	return out, nil
-}
-
-var errBodyTooLarge = errors.New("the response body is larger than max_body")
-
-// transient reports whether a transport error is worth retrying: timeouts,
-// resets, refused or dropped connections. A body over MaxBody, a TLS
-// certificate problem or the caller's own cancellation are final.
-func transient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if errors.Is(err, errBodyTooLarge) || errors.Is(err, fasthttp.ErrBodyTooLarge) {
-		return false
-	}
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
-		return false
-	}
-	return true
 }
 
 // retryableStatus: 5xx, and 429/444 (rate limited or blocked, §10.1).
@@ -176,7 +155,7 @@ func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (ht
 				return httpResp{}, ctxErr
 			}
 			c.log.Debug("douyin request failed", "endpoint", ep.name, "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond), "err", err)
-			if !transient(err) || attempt >= c.cfg.Retries {
+			if !httpx.Transient(err) || attempt >= c.cfg.Retries {
 				return httpResp{}, err
 			}
 			if berr := c.backoff(ctx, ep, attempt, 0, err.Error()); berr != nil {
@@ -191,7 +170,8 @@ func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (ht
 		var retryAfter time.Duration
 		reason := ""
 		if retryableStatus(resp.status) {
-			retryAfter, reason = parseRetryAfter(resp.retryAfter, time.Now()), "HTTP "+strconv.Itoa(resp.status)
+			retryAfter, _ = httpx.RetryAfter(resp.retryAfter, time.Now())
+			reason = "HTTP " + strconv.Itoa(resp.status)
 		} else if check != nil {
 			if reason, err = check(resp); err != nil {
 				return httpResp{}, err
@@ -213,43 +193,14 @@ func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (ht
 // attempt, with jitter over its upper half, and at least retryAfter. It
 // fails at once when the sleep would outlast ctx's deadline.
 func (c *Client) backoff(ctx context.Context, ep *endpoint, attempt int, retryAfter time.Duration, reason string) error {
-	d := c.cfg.RetryBackoff << min(attempt, 16)
-	if d <= 0 || d > maxRetryAfter {
-		d = maxRetryAfter
-	}
-	d = d/2 + time.Duration(c.jitter(int64(d/2)+1))
+	d := httpx.Backoff{Base: c.cfg.RetryBackoff, Max: maxRetryAfter}.Delay(attempt, c.jitter)
 	if retryAfter > d {
 		d = min(retryAfter, maxRetryAfter)
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		return fmt.Errorf("no time left to retry: %w", context.DeadlineExceeded)
+	if by, ok := ctx.Deadline(); ok && time.Until(by) < d {
+		return httpx.ErrNoTime // decided before counting a retry that never comes
 	}
 	c.stats.retry()
 	c.log.Info("retrying douyin request", "endpoint", ep.name, "attempt", attempt+2, "after", d.Round(time.Millisecond), "reason", reason)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when
-// absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return min(t.Sub(now), maxRetryAfter)
-	}
-	return 0
+	return httpx.Sleep(ctx, d, time.Time{})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/sign"
 )
@@ -110,7 +111,7 @@ type userConfig struct {
 // two never drift apart.
 func defaultConfig() *fileConfig {
 	c := &fileConfig{}
-	c.Account.UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
+	c.Account.UserAgent = httpx.DefaultUserAgent
 	c.Account.Signing = "a_bogus"
 	c.Hosts.WWW = "https://www.douyin.com"
 	c.Hosts.Live = "https://live.douyin.com"

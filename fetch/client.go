@@ -1,7 +1,9 @@
-// Package fetch owns everything that talks HTTP to Douyin: the web API
-// client (request construction, signing, tokens, retries, rate limiting),
-// the models it decodes into, cursor pagination, ID extraction from URLs and
-// share texts, live streams, and the ranged media reader.
+// Package fetch is the Douyin web API client: request construction,
+// signing, tokens, retries, rate limiting, the models it decodes into,
+// cursor pagination, ID extraction from URLs and share texts, login, and
+// live rooms and streams. Its HTTP plumbing is fetch/httpx's; the bytes of
+// videos, pictures and music are read by fetch/media, which fs hands the
+// URLs this package decodes.
 //
 // The facts about Douyin come from fetch/docs/douyin-web-api.md; section
 // numbers in comments (§1.3, §5.1, ...) refer to it.

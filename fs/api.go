@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 // API is the part of fetch.Client the tree reads through. It is an interface
@@ -32,12 +33,12 @@ type API interface {
 
 var _ API = (*fetch.Client)(nil)
 
-// Media is the ranged reader as the tree uses it; *fetch.MediaReader is
+// Media is the ranged reader as the tree uses it; *media.Reader is
 // adapted by readerMedia.
 type Media interface {
-	Size(ctx context.Context, m *fetch.Media) (int64, error)
-	Open(m *fetch.Media) MediaHandle
-	Stats() fetch.ReaderStats
+	Size(ctx context.Context, m *media.Item) (int64, error)
+	Open(m *media.Item) MediaHandle
+	Stats() media.Stats
 }
 
 // MediaHandle is one open media file.
@@ -46,12 +47,12 @@ type MediaHandle interface {
 	Close() error
 }
 
-// readerMedia adapts *fetch.MediaReader (whose Open returns a concrete type)
+// readerMedia adapts *media.Reader (whose Open returns a concrete type)
 // to Media.
-type readerMedia struct{ r *fetch.MediaReader }
+type readerMedia struct{ r *media.Reader }
 
-func (m readerMedia) Size(ctx context.Context, md *fetch.Media) (int64, error) {
+func (m readerMedia) Size(ctx context.Context, md *media.Item) (int64, error) {
 	return m.r.Size(ctx, md)
 }
-func (m readerMedia) Open(md *fetch.Media) MediaHandle { return m.r.Open(md) }
-func (m readerMedia) Stats() fetch.ReaderStats         { return m.r.Stats() }
+func (m readerMedia) Open(md *media.Item) MediaHandle { return m.r.Open(md) }
+func (m readerMedia) Stats() media.Stats              { return m.r.Stats() }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
 
@@ -211,7 +212,7 @@ func TestNodesAreReadOnly(t *testing.T) {
 	_, checks["symlink"] = n.Symlink(ctx, "t", "x", &out)
 	_, _, _, checks["create"] = n.Create(ctx, "x", 0, 0o644, &out)
 	_, _, _, checks["tmpfile"] = n.Tmpfile(ctx, 0, 0o644, &out)
-	m := &mediaFile{node: node{t: tr}, m: &fetch.Media{Key: "k"}}
+	m := &mediaFile{node: node{t: tr}, m: &media.Item{Key: "k"}}
 	_, _, checks["open media O_WRONLY"] = m.Open(ctx, syscall.O_WRONLY)
 	b := &bytesFile{node: node{t: tr}, content: func(context.Context) ([]byte, error) { return nil, nil }}
 	_, _, checks["open bytes O_RDWR"] = b.Open(ctx, syscall.O_RDWR)

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -18,7 +19,7 @@ import (
 // the page cache all trust it.
 type mediaFile struct {
 	node
-	m     *fetch.Media
+	m     *media.Item
 	mtime int64
 	post  *fetch.Post // for extended attributes; nil when not a post's file
 	what  string      // for logs
@@ -118,7 +119,7 @@ func (h *mediaHandle) Release(ctx context.Context) syscall.Errno {
 
 // mediaSize is m's exact size: from the listing when Douyin gave it, else
 // asked of the CDN once and remembered (sizes never change).
-func (t *tree) mediaSize(ctx context.Context, m *fetch.Media) (int64, error) {
+func (t *tree) mediaSize(ctx context.Context, m *media.Item) (int64, error) {
 	if m.Size > 0 {
 		return m.Size, nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 // UserEntry is one configured user shown under users/<Name>.
@@ -54,7 +55,7 @@ type Config struct {
 // Deps are the services the tree reads through.
 type Deps struct {
 	API    *fetch.Client
-	Media  *fetch.MediaReader
+	Media  *media.Reader
 	Blocks *cache.Blocks
 	Logger *slog.Logger
 }

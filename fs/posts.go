@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -78,7 +79,7 @@ func (t *tree) postNode(e dirent, p *fetch.Post, kind postKind) filler {
 		}
 	case kindCover:
 		if t.cfg.Naming.SidecarCover && len(p.Cover) > 0 {
-			m := &fetch.Media{Key: p.ID + "/cover", URLs: p.Cover, Refresh: t.refreshURLs(p.ID, func(f *fetch.Post) []string { return f.Cover })}
+			m := &media.Item{Key: p.ID + "/cover", URLs: p.Cover, Refresh: t.refreshURLs(p.ID, func(f *fetch.Post) []string { return f.Cover })}
 			return &mediaFile{node: node{t: t}, m: m, mtime: p.CreateTime, post: p, what: "cover of " + p.ID}
 		}
 	}
@@ -86,10 +87,10 @@ func (t *tree) postNode(e dirent, p *fetch.Post, kind postKind) filler {
 }
 
 // videoMedia is the rendition douyinfs serves for a video post.
-func (t *tree) videoMedia(p *fetch.Post) *fetch.Media {
+func (t *tree) videoMedia(p *fetch.Post) *media.Item {
 	r := p.Video.Best()
 	key := r.Key
-	return &fetch.Media{
+	return &media.Item{
 		Key:  p.ID + "/" + key,
 		URLs: r.URLs,
 		Size: r.Size,
@@ -327,11 +328,11 @@ func (d *imagePostDir) Lookup(ctx context.Context, name string, out *fuse.EntryO
 		if e.name != name {
 			continue
 		}
-		var m *fetch.Media
+		var m *media.Item
 		if i < len(p.Images) {
 			m = d.t.imageMedia(p, i, name)
 		} else {
-			m = &fetch.Media{Key: p.ID + "/music", URLs: p.Music.URLs,
+			m = &media.Item{Key: p.ID + "/music", URLs: p.Music.URLs,
 				Refresh: d.t.refreshURLs(p.ID, func(f *fetch.Post) []string {
 					if f.Music != nil {
 						return f.Music.URLs
@@ -350,9 +351,9 @@ func (d *imagePostDir) Lookup(ctx context.Context, name string, out *fuse.EntryO
 // (EIO, logged) rather than serve another encoding under the same name.
 // The format is part of the key, so bytes cached under the old key (which
 // could be WebP) are never served as a JPEG.
-func (t *tree) imageMedia(p *fetch.Post, i int, name string) *fetch.Media {
+func (t *tree) imageMedia(p *fetch.Post, i int, name string) *media.Item {
 	format := p.Images[i].Format
-	return &fetch.Media{
+	return &media.Item{
 		Key:  p.ID + "/img/" + format + "/" + name,
 		URLs: p.Images[i].URLs,
 		Refresh: func(ctx context.Context) ([]string, error) {

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -192,11 +193,11 @@ func (t *tree) userPostsDir(key, name, secUID string) *postsDir {
 // avatarMedia is a user's largest avatar. A new avatar gets a new URL, so
 // the cache key includes a hash of the URL's path: a changed picture is
 // never served with the old one's cached size.
-func avatarMedia(u *fetch.User) *fetch.Media {
+func avatarMedia(u *fetch.User) *media.Item {
 	path, _, _ := strings.Cut(u.AvatarURLs[0], "?")
 	h := fnv.New32a()
 	h.Write([]byte(path))
-	return &fetch.Media{Key: "avatar/" + u.SecUID + "/" + strconv.FormatUint(uint64(h.Sum32()), 16), URLs: u.AvatarURLs}
+	return &media.Item{Key: "avatar/" + u.SecUID + "/" + strconv.FormatUint(uint64(h.Sum32()), 16), URLs: u.AvatarURLs}
 }
 
 // missingConfiguredUser names the configured user err says Douyin does not

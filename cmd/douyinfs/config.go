@@ -19,6 +19,7 @@ import (
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
 	"github.com/douyinfs/douyinfs/fetch/httpx"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/sign"
 )
@@ -229,7 +230,7 @@ func unknownKeys(keys []toml.Key) []string {
 // receives. Loggers are filled in once logging is set up.
 type settings struct {
 	API         fetch.Config
-	Reader      fetch.ReaderConfig
+	Reader      media.Config
 	Blocks      cache.BlocksConfig
 	FS          dfs.Config
 	CookieFile  string
@@ -417,7 +418,7 @@ func build(c *fileConfig) (*settings, error) {
 		MaxPages:       c.Network.MaxPages,
 		VideoQuality:   c.Read.VideoQuality,
 	}
-	s.Reader = fetch.ReaderConfig{
+	s.Reader = media.Config{
 		BlockSize:      int64(c.Cache.BlockSize),
 		PrefetchStart:  int64(c.Read.PrefetchStart),
 		PrefetchMax:    int64(c.Read.PrefetchMax),

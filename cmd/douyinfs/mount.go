@@ -18,6 +18,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/moby/sys/mountinfo"
 )
@@ -233,10 +234,10 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		return fmt.Errorf("cannot set up the block cache: %w", err)
 	}
 	defer blocks.Close()
-	media := fetch.NewMediaReader(s.Reader, blocks)
-	defer media.Close()
+	reader := media.NewReader(s.Reader, blocks)
+	defer reader.Close()
 
-	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: media, Blocks: blocks, Logger: logger.With("part", "fs")})
+	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: reader, Blocks: blocks, Logger: logger.With("part", "fs")})
 	if err != nil {
 		return fmt.Errorf("cannot mount %s: %w", mnt, err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/sign"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
@@ -69,7 +70,7 @@ type setup struct {
 	login bool
 	tweak func(*dfs.Config)
 	// net, when set, changes the API client's and media reader's settings.
-	net func(*fetch.Config, *fetch.ReaderConfig)
+	net func(*fetch.Config, *media.Config)
 	// budget is the media cache's byte budget; 0 = 64 MiB.
 	budget int64
 }
@@ -112,7 +113,7 @@ func start(t *testing.T, s setup) *env {
 		PageSize: 20, MaxEmptyPages: 3, VideoQuality: "best",
 		Logger: logger,
 	}
-	readerCfg := fetch.ReaderConfig{
+	readerCfg := media.Config{
 		BlockSize: 1 << 20, PrefetchStart: 1 << 20, PrefetchMax: 8 << 20, Parallel: 4, MaxConnections: 16,
 		Timeout: 10 * time.Second, Retries: 2, RetryBackoff: 20 * time.Millisecond,
 		UserAgent: userAgent, Referer: url + "/", Cookie: cookie, Logger: logger,
@@ -133,8 +134,8 @@ func start(t *testing.T, s setup) *env {
 		t.Fatalf("cache.NewBlocks: %v", err)
 	}
 	t.Cleanup(blocks.Close)
-	media := fetch.NewMediaReader(readerCfg, blocks)
-	t.Cleanup(media.Close)
+	reader := media.NewReader(readerCfg, blocks)
+	t.Cleanup(reader.Close)
 
 	e.cfg = dfs.Config{
 		ListingTTL: 5 * time.Minute, MetadataTTL: 10 * time.Minute, FeedTTL: 2 * time.Minute,
@@ -151,7 +152,7 @@ func start(t *testing.T, s setup) *env {
 	if s.tweak != nil {
 		s.tweak(&e.cfg)
 	}
-	e.deps = dfs.Deps{API: e.client, Media: media, Blocks: blocks, Logger: logger}
+	e.deps = dfs.Deps{API: e.client, Media: reader, Blocks: blocks, Logger: logger}
 	e.mnt = t.TempDir()
 	e.mount()
 	return e

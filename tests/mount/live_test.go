@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
 
@@ -132,7 +133,7 @@ func TestLiveReadInterrupted(t *testing.T) {
 // do not count against max_connections, so with more streams open than
 // that, listings and media reads still work, and every stream opens.
 func TestLiveStreamsLeaveConnections(t *testing.T) {
-	e := start(t, setup{net: func(c *fetch.Config, r *fetch.ReaderConfig) {
+	e := start(t, setup{net: func(c *fetch.Config, r *media.Config) {
 		c.MaxConnections, r.MaxConnections, r.Parallel = 2, 2, 2
 	}})
 	room := e.world.LivingRoom()

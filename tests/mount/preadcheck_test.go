@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 	"github.com/douyinfs/douyinfs/tests/preadcheck"
 )
@@ -19,12 +20,12 @@ func TestPreadcheck(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		faults func(*fakedouyin.Options)
-		net    func(*fetch.Config, *fetch.ReaderConfig)
+		net    func(*fetch.Config, *media.Config)
 	}{
 		{"quiet", nil, nil},
 		{"faults", func(o *fakedouyin.Options) {
 			o.Fault5xx, o.FaultReset, o.FaultStall, o.MalformedRate = 0.05, 0.05, 0.02, 0.05
-		}, func(_ *fetch.Config, r *fetch.ReaderConfig) {
+		}, func(_ *fetch.Config, r *media.Config) {
 			// A stalled answer is given up after 2 s rather than 10 s, so
 			// that ten seconds of reads see more than the stalls.
 			r.Timeout = 2 * time.Second

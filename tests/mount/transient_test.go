@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
@@ -19,7 +20,7 @@ func TestTransientMalformedJSON(t *testing.T) {
 	o := defaultOptions()
 	o.PostsPerUser = 200
 	o.MalformedRate = 0.1
-	e := start(t, setup{opts: o, net: func(c *fetch.Config, _ *fetch.ReaderConfig) { c.Retries = 5 }})
+	e := start(t, setup{opts: o, net: func(c *fetch.Config, _ *media.Config) { c.Retries = 5 }})
 
 	for _, u := range e.world.Users {
 		names, err := readDirNames(e.path("users", u.Name, "posts"))

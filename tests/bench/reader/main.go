@@ -1,4 +1,4 @@
-// Command reader benchmarks the ranged media reader (fetch.MediaReader, no
+// Command reader benchmarks the ranged media reader (media.Reader, no
 // FUSE) against one curl of the same URL, on cmd/fakedouyin over loopback,
 // and prints the ratios measured in the same run:
 //
@@ -39,6 +39,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 func main() {
@@ -203,7 +204,7 @@ func median(v []float64) float64 {
 type fakeServer struct {
 	cmd   *exec.Cmd
 	base  string
-	media *fetch.Media
+	media *media.Item
 }
 
 func (f *fakeServer) stop() {
@@ -238,7 +239,7 @@ func startFake(bin, dir string, args ...string) (*fakeServer, error) {
 }
 
 // bigVideo finds the largest video of the first configured user.
-func bigVideo(base, cfgPath string) (*fetch.Media, error) {
+func bigVideo(base, cfgPath string) (*media.Item, error) {
 	cfg, err := os.ReadFile(cfgPath)
 	if err != nil {
 		return nil, err
@@ -264,10 +265,10 @@ func bigVideo(base, cfgPath string) (*fetch.Media, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing posts: %w", err)
 	}
-	var best *fetch.Media
+	var best *media.Item
 	for _, p := range posts {
 		if r := p.Video.Best(); r != nil && (best == nil || r.Size > best.Size) {
-			best = &fetch.Media{Key: p.ID + "/" + r.Key, URLs: r.URLs, Size: r.Size}
+			best = &media.Item{Key: p.ID + "/" + r.Key, URLs: r.URLs, Size: r.Size}
 		}
 	}
 	if best == nil {
@@ -309,7 +310,7 @@ func seqPair(f *fakeServer, runs int) (reader, curlSec, first float64, err error
 	return median(rds), median(cus), first, nil
 }
 
-func newReader(budget int64) (*fetch.MediaReader, *cache.Blocks, error) {
+func newReader(budget int64) (*media.Reader, *cache.Blocks, error) {
 	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: budget})
 	if err != nil {
 		return nil, nil, err
@@ -318,15 +319,15 @@ func newReader(budget int64) (*fetch.MediaReader, *cache.Blocks, error) {
 }
 
 // readerOn is a reader with the defaults of config.toml (new connections).
-func readerOn(blocks *cache.Blocks) *fetch.MediaReader {
-	return fetch.NewMediaReader(fetch.ReaderConfig{
+func readerOn(blocks *cache.Blocks) *media.Reader {
+	return media.NewReader(media.Config{
 		PrefetchStart: 1 << 20, PrefetchMax: 64 << 20, Parallel: 4, MaxConnections: 16,
 		Timeout: 15 * time.Second, Retries: 4, RetryBackoff: 250 * time.Millisecond,
 	}, blocks)
 }
 
 // sequential reads the whole media in 1 MiB reads; it returns seconds.
-func sequential(m *fetch.Media, blocks *cache.Blocks) (float64, error) {
+func sequential(m *media.Item, blocks *cache.Blocks) (float64, error) {
 	r := readerOn(blocks)
 	defer r.Close()
 	buf := make([]byte, 1<<20)
@@ -353,7 +354,7 @@ func sequential(m *fetch.Media, blocks *cache.Blocks) (float64, error) {
 
 // firstBytes times a new reader's first 64 KiB (empty cache, new
 // connection).
-func firstBytes(m *fetch.Media, blocks *cache.Blocks) (float64, error) {
+func firstBytes(m *media.Item, blocks *cache.Blocks) (float64, error) {
 	r := readerOn(blocks)
 	defer r.Close()
 	buf := make([]byte, 64<<10)
@@ -383,7 +384,7 @@ func curl(url, rng string) (sec float64, n int64, err error) {
 	return sec, n, nil
 }
 
-// mediaArg is the part of a fetch.Media that can cross to the child process
+// mediaArg is the part of a media.Item that can cross to the child process
 // as JSON (Media.Refresh is a func, which encoding/json refuses).
 type mediaArg struct {
 	Key  string
@@ -398,7 +399,7 @@ func rssChild(mediaJSON string, readers int, budget int64) error {
 	if err := json.Unmarshal([]byte(mediaJSON), &arg); err != nil || len(arg.URLs) == 0 {
 		return fmt.Errorf("rss child: bad media argument %q: %v", mediaJSON, err)
 	}
-	m := fetch.Media{Key: arg.Key, URLs: arg.URLs, Size: arg.Size}
+	m := media.Item{Key: arg.Key, URLs: arg.URLs, Size: arg.Size}
 	r, blocks, err := newReader(budget)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"testing"
@@ -44,7 +44,7 @@ func TestMediaFailoverMemoryIsPerFamily(t *testing.T) {
 	e.cdn.add("pic.jpeg", size)
 	e.cdn.add("other.jpeg", size)
 	base := e.cdn.srv.URL + "/cdn/m1/"
-	pic := e.r.Open(&Media{Key: "p/img/01.jpeg", Size: size, URLs: []string{
+	pic := e.r.Open(&Item{Key: "p/img/01.jpeg", Size: size, URLs: []string{
 		base + "pic.jpeg?x-expires=9999999999", base + "other.jpeg?x-expires=9999999999"}})
 	defer pic.Close()
 	checkRead(t, pic, "pic.jpeg", size, 0, 1000)

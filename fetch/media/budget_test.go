@@ -1,4 +1,4 @@
-package fetch
+package media_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
 
@@ -22,7 +23,7 @@ func TestMediaFakeOversubscribedBudget(t *testing.T) {
 	e := newMediaFakeEnv(t, fakedouyin.NewDefault(), budget, nil)
 	w := e.s.World()
 	type file struct {
-		m  *Media
+		m  *media.Item
 		fm *fakedouyin.Media
 	}
 	var files []file
@@ -31,7 +32,7 @@ func TestMediaFakeOversubscribedBudget(t *testing.T) {
 		files = append(files, file{m, fm})
 	}
 	const readers, reads = 16, 40
-	var handles []*MediaHandle
+	var handles []*media.Handle
 	for _, f := range files {
 		h := e.r.Open(f.m)
 		defer h.Close()

@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 	"sync"
 )
 
-// mediaState is what the reader knows about one media key, shared by every
+// itemState is what the reader knows about one media key, shared by every
 // handle and Size call for it: the size once learned, the current mirror
 // list (replaced by Refresh), which mirror worked last, and where redirects
 // led.
-type mediaState struct {
+type itemState struct {
 	key string
 
 	mu        sync.Mutex
@@ -24,32 +24,32 @@ type mediaState struct {
 	preferred int      // index of the mirror that worked last
 	hops      map[string]string
 	refresh   func(ctx context.Context) ([]string, error)
-	inRefresh *mediaRefreshCall
+	inRefresh *refreshCall
 	users     int // Size calls and handles using the state now
 	warned    bool
 }
 
-type mediaRefreshCall struct {
+type refreshCall struct {
 	done chan struct{}
 	err  error
 }
 
-// mediaMaxStates bounds the per-key table; unused entries are dropped past
+// maxStates bounds the per-key table; unused entries are dropped past
 // it (a dropped size is learned again on the next read).
-const mediaMaxStates = 1 << 16
+const maxStates = 1 << 16
 
 // state returns the shared state of m, updated with what m says, and marks
 // it in use (unuse when done).
-func (r *MediaReader) state(m *Media) (*mediaState, error) {
+func (r *Reader) state(m *Item) (*itemState, error) {
 	if m == nil {
-		return nil, errors.New("fetch: nil media")
+		return nil, errors.New("media: nil item")
 	}
 	key := m.Key
 	if key == "" && len(m.URLs) > 0 {
 		key = "url:" + m.URLs[0]
 	}
 	if key == "" {
-		return nil, errors.New("fetch: media without key or URLs")
+		return nil, errors.New("media: item without key or URLs")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -58,7 +58,7 @@ func (r *MediaReader) state(m *Media) (*mediaState, error) {
 	}
 	st := r.states[key]
 	if st == nil {
-		if len(r.states) >= mediaMaxStates {
+		if len(r.states) >= maxStates {
 			for k, s := range r.states {
 				s.mu.Lock()
 				idle := s.users == 0
@@ -66,7 +66,7 @@ func (r *MediaReader) state(m *Media) (*mediaState, error) {
 				if idle {
 					delete(r.states, k)
 				}
-				if len(r.states) < mediaMaxStates/2 {
+				if len(r.states) < maxStates/2 {
 					break
 				}
 			}
@@ -74,7 +74,7 @@ func (r *MediaReader) state(m *Media) (*mediaState, error) {
 		// A new media starts with the mirror that worked last for its
 		// family (mirrorFamily), never one learned on another kind or
 		// format of media.
-		st = &mediaState{key: key, preferred: r.lastMirror.get(mirrorFamily(m.URLs))}
+		st = &itemState{key: key, preferred: r.lastMirror.get(mirrorFamily(m.URLs))}
 		r.states[key] = st
 	}
 	st.mu.Lock()
@@ -101,13 +101,13 @@ func (r *MediaReader) state(m *Media) (*mediaState, error) {
 	return st, nil
 }
 
-func (r *MediaReader) unuse(st *mediaState) {
+func (r *Reader) unuse(st *itemState) {
 	st.mu.Lock()
 	st.users--
 	st.mu.Unlock()
 }
 
-func (st *mediaState) knownSize() (int64, bool) {
+func (st *itemState) knownSize() (int64, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.size, st.sizeKnown
@@ -115,7 +115,7 @@ func (st *mediaState) knownSize() (int64, bool) {
 
 // learnedSize records the size a response reported. The CDN is the
 // authority: when it disagrees with data_size, reads follow the CDN.
-func (st *mediaState) learnedSize(n int64, log func(msg string, args ...any)) {
+func (st *itemState) learnedSize(n int64, log func(msg string, args ...any)) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.sizeKnown && st.size != n && !st.warned {
@@ -126,13 +126,13 @@ func (st *mediaState) learnedSize(n int64, log func(msg string, args ...any)) {
 }
 
 // mirrors is a snapshot of the mirror list.
-func (st *mediaState) mirrors() (urls []string, gen uint64, preferred int) {
+func (st *itemState) mirrors() (urls []string, gen uint64, preferred int) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.urls, st.gen, st.preferred
 }
 
-func (r *MediaReader) worked(st *mediaState, i int, gen uint64) {
+func (r *Reader) worked(st *itemState, i int, gen uint64) {
 	st.mu.Lock()
 	current := st.gen == gen
 	var urls []string
@@ -147,7 +147,7 @@ func (r *MediaReader) worked(st *mediaState, i int, gen uint64) {
 }
 
 // hop is where mirror redirected to last time, or mirror itself.
-func (st *mediaState) hop(mirror string) string {
+func (st *itemState) hop(mirror string) string {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if t, ok := st.hops[mirror]; ok {
@@ -156,7 +156,7 @@ func (st *mediaState) hop(mirror string) string {
 	return mirror
 }
 
-func (st *mediaState) setHop(mirror, target string, gen uint64) {
+func (st *itemState) setHop(mirror, target string, gen uint64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.gen != gen {
@@ -172,18 +172,18 @@ func (st *mediaState) setHop(mirror, target string, gen uint64) {
 	st.hops[mirror] = target
 }
 
-func (st *mediaState) canRefresh() bool {
+func (st *itemState) canRefresh() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.refresh != nil
 }
 
-var errMediaNoRefresh = errors.New("no way to refresh the media URLs")
+var errNoRefresh = errors.New("no way to refresh the media URLs")
 
-// refreshURLs replaces the mirror list through Media.Refresh, once for all
+// refreshURLs replaces the mirror list through Item.Refresh, once for all
 // the fetches that found generation seen expired together. It reports
 // whether it called Refresh itself.
-func (st *mediaState) refreshURLs(ctx context.Context, seen uint64) (called bool, err error) {
+func (st *itemState) refreshURLs(ctx context.Context, seen uint64) (called bool, err error) {
 	st.mu.Lock()
 	if st.gen != seen {
 		st.mu.Unlock()
@@ -201,9 +201,9 @@ func (st *mediaState) refreshURLs(ctx context.Context, seen uint64) (called bool
 	fn := st.refresh
 	if fn == nil {
 		st.mu.Unlock()
-		return false, errMediaNoRefresh
+		return false, errNoRefresh
 	}
-	call := &mediaRefreshCall{done: make(chan struct{})}
+	call := &refreshCall{done: make(chan struct{})}
 	st.inRefresh = call
 	st.mu.Unlock()
 

@@ -1,4 +1,4 @@
-package fetch
+package media_test
 
 import (
 	"bytes"
@@ -17,30 +17,35 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
 
 // Tests of the media reader against the fake Douyin: URLs come from the
 // API client's post detail, bytes are checked against the fake's world.
 
-const fBS = 256 << 10
+const (
+	fBS        = 256 << 10
+	fakeCookie = "sessionid=SECRET-COOKIE-123"
+)
 
 type mediaFakeEnv struct {
 	s      *fakedouyin.Server
-	c      *Client
+	c      *fetch.Client
 	blocks *cache.Blocks
-	r      *MediaReader
+	r      *media.Reader
 }
 
-func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak func(*ReaderConfig)) *mediaFakeEnv {
+func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak func(*media.Config)) *mediaFakeEnv {
 	t.Helper()
 	s, err := fakedouyin.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := s.URL()
-	c, err := NewClient(Config{
-		Hosts:   Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
+	c, err := fetch.NewClient(fetch.Config{
+		Hosts:   fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
 		Timeout: 5 * time.Second, Retries: 5, RetryBackoff: time.Millisecond,
 		RateLimit: 1000, RateBurst: 1000, PageSize: 20,
 	})
@@ -51,15 +56,15 @@ func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := ReaderConfig{
+	cfg := media.Config{
 		PrefetchStart: fBS, PrefetchMax: 16 * fBS, Parallel: 4,
 		Timeout: 5 * time.Second, Retries: 6, RetryBackoff: time.Millisecond,
-		Cookie: tCookie, IdleConnTimeout: time.Second,
+		Cookie: fakeCookie, IdleConnTimeout: time.Second,
 	}
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	r := NewMediaReader(cfg, blocks)
+	r := media.NewReader(cfg, blocks)
 	t.Cleanup(func() {
 		r.Close()
 		blocks.Close()
@@ -71,7 +76,7 @@ func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak 
 
 // media resolves a post's best rendition through the API, with a Refresh
 // that asks again, and returns the fake's file to compare with.
-func (e *mediaFakeEnv) media(t testing.TB, awemeID string, withSize bool) (*Media, *fakedouyin.Media, *atomic.Int32) {
+func (e *mediaFakeEnv) media(t testing.TB, awemeID string, withSize bool) (*media.Item, *fakedouyin.Media, *atomic.Int32) {
 	t.Helper()
 	ctx := context.Background()
 	p, err := e.c.PostDetail(ctx, awemeID)
@@ -84,7 +89,7 @@ func (e *mediaFakeEnv) media(t testing.TB, awemeID string, withSize bool) (*Medi
 	}
 	fm := e.fakeMedia(t, best.URLs)
 	var refreshes atomic.Int32
-	m := &Media{Key: p.ID + "/" + best.Key, URLs: best.URLs}
+	m := &media.Item{Key: p.ID + "/" + best.Key, URLs: best.URLs}
 	if withSize {
 		m.Size = best.Size
 	}
@@ -122,7 +127,7 @@ func (e *mediaFakeEnv) fakeMedia(t testing.TB, urls []string) *fakedouyin.Media 
 	return nil
 }
 
-func checkFakeRead(t testing.TB, h *MediaHandle, fm *fakedouyin.Media, off int64, n int) {
+func checkFakeRead(t testing.TB, h *media.Handle, fm *fakedouyin.Media, off int64, n int) {
 	t.Helper()
 	p := make([]byte, n)
 	got, err := h.ReadAt(context.Background(), p, off)
@@ -187,7 +192,7 @@ func TestMediaFakeURLExpiryRefreshes(t *testing.T) {
 	e.s.SetOptions(func(o *fakedouyin.Options) { o.URLTTL = time.Nanosecond })
 	m, fm, refreshes := e.media(t, id, true)
 	e.s.SetOptions(func(o *fakedouyin.Options) { o.URLTTL = time.Hour })
-	for !mediaURLExpired(m.URLs[0], time.Now()) {
+	for !media.URLExpired(m.URLs[0], time.Now()) {
 		time.Sleep(10 * time.Millisecond) // until the clock passes x-expires
 	}
 	h := e.r.Open(m)
@@ -234,7 +239,7 @@ func TestMediaFakeDeadMirror(t *testing.T) {
 func TestMediaFakeFaultsResetsStalls5xx(t *testing.T) {
 	opts := fakedouyin.NewDefault()
 	opts.Seed = 3
-	e := newMediaFakeEnv(t, opts, 32<<20, func(c *ReaderConfig) {
+	e := newMediaFakeEnv(t, opts, 32<<20, func(c *media.Config) {
 		c.Timeout = 300 * time.Millisecond
 		c.Retries = 12
 		if testing.Verbose() {
@@ -243,7 +248,7 @@ func TestMediaFakeFaultsResetsStalls5xx(t *testing.T) {
 	})
 	ids := videoPosts(e.s.World(), 4)
 	type file struct {
-		m  *Media
+		m  *media.Item
 		fm *fakedouyin.Media
 	}
 	var files []file
@@ -281,7 +286,7 @@ func TestMediaFake429Storm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("each 429 asks for a 1 s wait")
 	}
-	e := newMediaFakeEnv(t, fakedouyin.NewDefault(), 32<<20, func(c *ReaderConfig) { c.Retries = 30 })
+	e := newMediaFakeEnv(t, fakedouyin.NewDefault(), 32<<20, func(c *media.Config) { c.Retries = 30 })
 	m, fm, _ := e.media(t, videoPosts(e.s.World(), 1)[0], true)
 	e.s.SetOptions(func(o *fakedouyin.Options) { o.Fault429 = 0.6 })
 	h := e.r.Open(m)
@@ -299,11 +304,11 @@ func TestMediaFakeManyReadersBudgetAndClose(t *testing.T) {
 	opts := fakedouyin.NewDefault()
 	opts.BigVideoSize = 24 << 20
 	const budget = 12 << 20
-	e := newMediaFakeEnv(t, opts, budget, func(c *ReaderConfig) { c.PrefetchMax = 8 << 20 })
+	e := newMediaFakeEnv(t, opts, budget, func(c *media.Config) { c.PrefetchMax = 8 << 20 })
 	w := e.s.World()
 	big, bigFM, _ := e.media(t, w.BigVideoPost().AwemeID, true)
 	type file struct {
-		m  *Media
+		m  *media.Item
 		fm *fakedouyin.Media
 	}
 	var small []file
@@ -348,5 +353,5 @@ func TestMediaFakeManyReadersBudgetAndClose(t *testing.T) {
 	if rs := e.r.Stats(); rs.OpenHandles != 0 || rs.PrefetchInFlight != 0 {
 		t.Fatalf("after Close of every handle: %+v", rs)
 	}
-	waitGoroutines(t, base+2)
+	media.WaitGoroutines(t, base+2)
 }

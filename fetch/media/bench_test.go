@@ -1,4 +1,4 @@
-package fetch
+package media_test
 
 import (
 	"context"
@@ -7,20 +7,22 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 	"github.com/valyala/fasthttp"
 )
 
 // Benchmarks against the fake Douyin over loopback. The ratios asked for
 // (reader vs one curl) are measured by tests/bench/reader; these give the
-// reader's own numbers under `go test -bench Media -run '^$' ./fetch/`.
+// reader's own numbers under `go test -bench Media -run '^$' ./fetch/media/`.
 //
 //	-bench MediaSequentialRead      unthrottled, 1 MiB reads (FUSE max_read)
 //	-bench MediaSequentialThrottled 40 MB/s per connection, 30 ms TTFB
 //	-bench MediaOneConnection       the same file through one plain GET
 //	-bench MediaFirst64K            cold reader, first 64 KiB
 
-func benchFake(b *testing.B, opts fakedouyin.Options) (*fakedouyin.Server, *Media) {
+func benchFake(b *testing.B, opts fakedouyin.Options) (*fakedouyin.Server, *media.Item) {
 	b.Helper()
 	opts.BigVideoSize = 128 << 20
 	s, err := fakedouyin.Start(opts)
@@ -29,8 +31,8 @@ func benchFake(b *testing.B, opts fakedouyin.Options) (*fakedouyin.Server, *Medi
 	}
 	b.Cleanup(func() { s.Close() })
 	u := s.URL()
-	c, err := NewClient(Config{
-		Hosts:     Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
+	c, err := fetch.NewClient(fetch.Config{
+		Hosts:     fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
 		RateLimit: 1000, RateBurst: 1000,
 	})
 	if err != nil {
@@ -42,7 +44,7 @@ func benchFake(b *testing.B, opts fakedouyin.Options) (*fakedouyin.Server, *Medi
 		b.Fatal(err)
 	}
 	r := p.Video.Best()
-	return s, &Media{Key: p.ID + "/" + r.Key, URLs: r.URLs, Size: r.Size}
+	return s, &media.Item{Key: p.ID + "/" + r.Key, URLs: r.URLs, Size: r.Size}
 }
 
 func benchSequential(b *testing.B, opts fakedouyin.Options) {
@@ -56,7 +58,7 @@ func benchSequential(b *testing.B, opts fakedouyin.Options) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := NewMediaReader(ReaderConfig{}, blocks)
+		r := media.NewReader(media.Config{}, blocks)
 		b.StartTimer()
 		h := r.Open(m)
 		for off := int64(0); ; off += int64(len(buf)) {
@@ -115,7 +117,7 @@ func BenchmarkMediaFirst64K(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		blocks, _ := cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20})
-		r := NewMediaReader(ReaderConfig{}, blocks)
+		r := media.NewReader(media.Config{}, blocks)
 		b.StartTimer()
 		h := r.Open(m)
 		if _, err := h.ReadAt(context.Background(), buf, 0); err != nil {

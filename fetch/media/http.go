@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"bytes"
@@ -15,10 +15,10 @@ import (
 	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
-// newMediaClient is the media path's own fasthttp client: CDN transfers
+// newClient is the media path's own fasthttp client: CDN transfers
 // must not queue behind (or starve) API calls, and a range of many
 // megabytes needs a progress deadline, not one for the whole body.
-func newMediaClient(cfg ReaderConfig) *fasthttp.Client {
+func newClient(cfg Config) *fasthttp.Client {
 	return httpx.NewClient(httpx.ClientConfig{
 		MaxConnsPerHost: cfg.MaxConnections,
 		Timeout:         cfg.Timeout,
@@ -32,32 +32,32 @@ func newMediaClient(cfg ReaderConfig) *fasthttp.Client {
 	})
 }
 
-// mediaStatusError is an HTTP status the CDN answered with.
-type mediaStatusError struct {
+// StatusError is an HTTP status the CDN answered with.
+type StatusError struct {
 	Status        int
 	URL           string // redacted
 	RetryAfter    time.Duration
 	HasRetryAfter bool
 }
 
-func (e *mediaStatusError) Error() string {
+func (e *StatusError) Error() string {
 	return fmt.Sprintf("media %s: HTTP %d", e.URL, e.Status)
 }
 
-// mediaExpiredStatus: the URL's signature expired or the mirror dropped
+// expiredStatus: the URL's signature expired or the mirror dropped
 // the file; a fresh URL list is the cure (fetch/docs/douyin-web-api.md §10.5).
-func mediaExpiredStatus(code int) bool {
+func expiredStatus(code int) bool {
 	return code == fasthttp.StatusForbidden || code == fasthttp.StatusNotFound || code == fasthttp.StatusGone
 }
 
 var (
-	errMediaExpired  = errors.New("media URL expired")
-	errMediaBadRange = errors.New("CDN answered with a range other than the one asked for")
+	errExpired  = errors.New("media URL expired")
+	errBadRange = errors.New("CDN answered with a range other than the one asked for")
 )
 
-// mediaURLExpired reports whether a signed URL's x-expires (unix seconds)
+// urlExpired reports whether a signed URL's x-expires (unix seconds)
 // has passed, so a request that would only earn a 403 is not sent.
-func mediaURLExpired(raw string, now time.Time) bool {
+func urlExpired(raw string, now time.Time) bool {
 	i := bytes.Index([]byte(raw), []byte("x-expires="))
 	if i < 0 {
 		return false
@@ -76,8 +76,8 @@ func mediaURLExpired(raw string, now time.Time) bool {
 	return now.Unix() >= sec
 }
 
-// mediaResolve resolves a Location header against the URL that sent it.
-func mediaResolve(base, loc string) (string, error) {
+// resolveLocation resolves a Location header against the URL that sent it.
+func resolveLocation(base, loc string) (string, error) {
 	b, err := url.Parse(base)
 	if err != nil {
 		return "", err
@@ -89,9 +89,9 @@ func mediaResolve(base, loc string) (string, error) {
 	return b.ResolveReference(l).String(), nil
 }
 
-// mediaContentRange parses "bytes a-b/total" (total may be "*", then -1)
+// contentRange parses "bytes a-b/total" (total may be "*", then -1)
 // and "bytes */total" (a = b = -1).
-func mediaContentRange(v []byte) (a, b, total int64, ok bool) {
+func contentRange(v []byte) (a, b, total int64, ok bool) {
 	s := string(bytes.TrimSpace(v))
 	const unit = "bytes "
 	if len(s) < len(unit) || s[:len(unit)] != unit {
@@ -127,8 +127,8 @@ func mediaContentRange(v []byte) (a, b, total int64, ok bool) {
 }
 
 // exchange sends one GET of bytes [off, end) to target and returns the
-// response with its body not yet read (release with mediaRelease).
-func (r *MediaReader) exchange(ctx context.Context, target string, off, end int64) (*fasthttp.Response, error) {
+// response with its body not yet read (release with release).
+func (r *Reader) exchange(ctx context.Context, target string, off, end int64) (*fasthttp.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -159,16 +159,16 @@ func (r *MediaReader) exchange(ctx context.Context, target string, off, end int6
 	return resp, nil
 }
 
-// mediaRelease closes the body (the connection goes back to the pool only if
+// release closes the body (the connection goes back to the pool only if
 // the body was read to the end) and recycles the response.
-func mediaRelease(resp *fasthttp.Response) {
+func release(resp *fasthttp.Response) {
 	_ = resp.CloseBodyStream()
 	fasthttp.ReleaseResponse(resp)
 }
 
-// mediaDrainSmall reads a short error or redirect body to its end so the
+// drainSmall reads a short error or redirect body to its end so the
 // connection can be reused; a long one is not worth it.
-func mediaDrainSmall(resp *fasthttp.Response) {
+func drainSmall(resp *fasthttp.Response) {
 	if s := resp.BodyStream(); s != nil && resp.Header.ContentLength() >= 0 && resp.Header.ContentLength() <= 16<<10 {
 		_, _ = io.Copy(io.Discard, io.LimitReader(s, 16<<10+1))
 	}

@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"context"
@@ -21,12 +21,12 @@ type rangeSink interface {
 }
 
 const (
-	mediaMaxHops      = 5  // redirects followed per request
-	mediaMaxRefreshes = 3  // URL refreshes per range
-	mediaMaxResumes   = 32 // restarts after a broken body that made progress
-	mediaMaxPartials  = 4096
-	mediaMaxBackoff   = 10 * time.Second
-	mediaMaxRetryWait = 30 * time.Second // the longest Retry-After honoured
+	maxHops      = 5  // redirects followed per request
+	maxRefreshes = 3  // URL refreshes per range
+	maxResumes   = 32 // restarts after a broken body that made progress
+	maxPartials  = 4096
+	maxBackoff   = 10 * time.Second
+	maxRetryWait = 30 * time.Second // the longest Retry-After honoured
 )
 
 // fetchRange delivers bytes [off, end) of st into sink. It tries the mirrors
@@ -35,7 +35,7 @@ const (
 // from the last byte received, and backs off (with jitter, within ctx's
 // deadline) when every mirror failed transiently. It returns io.EOF, having
 // delivered all there is, when the media ends before end.
-func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end int64, sink rangeSink) error {
+func (r *Reader) fetchRange(ctx context.Context, st *itemState, off, end int64, sink rangeSink) error {
 	var (
 		lastErr   error
 		rounds    int // back-off rounds used
@@ -58,8 +58,8 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 		for k := 0; k < len(urls) && !needRefresh; k++ {
 			i := (pref + k) % len(urls)
 			mirror := urls[i]
-			if refreshes == 0 && mediaURLExpired(mirror, time.Now()) && st.canRefresh() {
-				lastErr = fmt.Errorf("media %s: %w (x-expires passed)", httpx.RedactURL(mirror), errMediaExpired)
+			if refreshes == 0 && urlExpired(mirror, time.Now()) && st.canRefresh() {
+				lastErr = fmt.Errorf("media %s: %w (x-expires passed)", httpx.RedactURL(mirror), errExpired)
 				needRefresh = true
 				break
 			}
@@ -75,8 +75,8 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 				}
 				// A server may answer a shorter range than asked (some
 				// CDNs cap the size of a range): ask for the rest.
-				if partials++; partials > mediaMaxPartials {
-					return fmt.Errorf("media %s: more than %d partial answers for one range", st.key, mediaMaxPartials)
+				if partials++; partials > maxPartials {
+					return fmt.Errorf("media %s: more than %d partial answers for one range", st.key, maxPartials)
 				}
 				k--
 				continue
@@ -90,16 +90,16 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 				// last byte on the same mirror, at once.
 				r.worked(st, i, gen)
 				r.st.resumes.Add(1)
-				if resumes++; resumes > mediaMaxResumes {
+				if resumes++; resumes > maxResumes {
 					return fmt.Errorf("media %s: giving up after %d resumes: %w", st.key, resumes-1, err)
 				}
 				r.log.Debug("media: resuming broken body", "media", st.key, "at", off, "err", err)
 				k--
 				continue
 			}
-			var se *mediaStatusError
+			var se *StatusError
 			switch {
-			case errors.As(err, &se) && mediaExpiredStatus(se.Status):
+			case errors.As(err, &se) && expiredStatus(se.Status):
 				if st.canRefresh() {
 					needRefresh = true
 				}
@@ -122,7 +122,7 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 			}
 		}
 		if needRefresh {
-			if refreshes++; refreshes > mediaMaxRefreshes {
+			if refreshes++; refreshes > maxRefreshes {
 				return fmt.Errorf("media %s: still failing after %d URL refreshes: %w", st.key, refreshes-1, lastErr)
 			}
 			called, err := st.refreshURLs(ctx, gen)
@@ -143,9 +143,9 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 		if serverWait {
 			// The server said how long; the jitter keeps readers that
 			// were told the same from coming back in step.
-			wait = min(wait, mediaMaxRetryWait) + rand.N(r.cfg.RetryBackoff/2+1)
+			wait = min(wait, maxRetryWait) + rand.N(r.cfg.RetryBackoff/2+1)
 		} else {
-			wait = httpx.Backoff{Base: r.cfg.RetryBackoff, Max: mediaMaxBackoff}.Delay(rounds-1, nil)
+			wait = httpx.Backoff{Base: r.cfg.RetryBackoff, Max: maxBackoff}.Delay(rounds-1, nil)
 		}
 		by, _ := retryBy(ctx)
 		if err := httpx.Sleep(ctx, wait, by); err != nil {
@@ -157,11 +157,11 @@ func (r *MediaReader) fetchRange(ctx context.Context, st *mediaState, off, end i
 // attempt sends one ranged GET to mirror (or where it redirected last time),
 // follows redirects, and streams the body into sink. n is the bytes
 // delivered even when err != nil; eof means the media ended before end.
-func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror string, gen uint64, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
+func (r *Reader) attempt(ctx context.Context, st *itemState, i int, mirror string, gen uint64, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
 	target := st.hop(mirror)
 	for hops := 0; ; hops++ {
-		if hops > mediaMaxHops {
-			return 0, false, fmt.Errorf("media %s: more than %d redirects", httpx.RedactURL(mirror), mediaMaxHops)
+		if hops > maxHops {
+			return 0, false, fmt.Errorf("media %s: more than %d redirects", httpx.RedactURL(mirror), maxHops)
 		}
 		resp, err := r.exchange(ctx, target, off, end)
 		if err != nil {
@@ -178,17 +178,17 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 			r.worked(st, i, gen)
 			st.setHop(mirror, target, gen)
 			n, eof, err = r.readBody(ctx, st, resp, target, off, end, sink)
-			mediaRelease(resp)
+			release(resp)
 			return n, eof, err
 
 		case fasthttp.StatusCodeIsRedirect(status):
 			loc := string(resp.Header.Peek("Location"))
-			mediaDrainSmall(resp)
-			mediaRelease(resp)
+			drainSmall(resp)
+			release(resp)
 			if loc == "" {
 				return 0, false, fmt.Errorf("media %s: HTTP %d without Location", httpx.RedactURL(target), status)
 			}
-			next, err := mediaResolve(target, loc)
+			next, err := resolveLocation(target, loc)
 			if err != nil {
 				return 0, false, fmt.Errorf("media %s: %w", httpx.RedactURL(target), err)
 			}
@@ -196,9 +196,9 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 			target = next
 
 		case status == fasthttp.StatusRequestedRangeNotSatisfiable:
-			_, _, total, ok := mediaContentRange(resp.Header.Peek("Content-Range"))
-			mediaDrainSmall(resp)
-			mediaRelease(resp)
+			_, _, total, ok := contentRange(resp.Header.Peek("Content-Range"))
+			drainSmall(resp)
+			release(resp)
 			if ok && total >= 0 {
 				st.learnedSize(total, r.log.Warn)
 				if off >= total {
@@ -207,23 +207,23 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 			}
 			return 0, false, fmt.Errorf("media %s: HTTP 416 for bytes %d-%d", httpx.RedactURL(target), off, end-1)
 
-		case mediaExpiredStatus(status) && target != mirror && hops == 0:
+		case expiredStatus(status) && target != mirror && hops == 0:
 			// The remembered redirect target expired; the mirror itself
 			// may still hand out a fresh one.
-			mediaDrainSmall(resp)
-			mediaRelease(resp)
+			drainSmall(resp)
+			release(resp)
 			st.setHop(mirror, mirror, gen)
 			target = mirror
 
 		default:
-			e := &mediaStatusError{Status: status, URL: httpx.RedactURL(target)}
+			e := &StatusError{Status: status, URL: httpx.RedactURL(target)}
 			if status == fasthttp.StatusTooManyRequests || status == fasthttp.StatusServiceUnavailable {
 				e.RetryAfter, e.HasRetryAfter = httpx.RetryAfter(string(resp.Header.Peek("Retry-After")), time.Now())
 			}
-			mediaDrainSmall(resp)
-			mediaRelease(resp)
-			if mediaExpiredStatus(status) {
-				return 0, false, fmt.Errorf("%w: %w", errMediaExpired, e)
+			drainSmall(resp)
+			release(resp)
+			if expiredStatus(status) {
+				return 0, false, fmt.Errorf("%w: %w", errExpired, e)
 			}
 			return 0, false, e
 		}
@@ -232,13 +232,13 @@ func (r *MediaReader) attempt(ctx context.Context, st *mediaState, i int, mirror
 
 // readBody streams a 206 (or a 200 from a server that ignores Range) into
 // sink.
-func (r *MediaReader) readBody(ctx context.Context, st *mediaState, resp *fasthttp.Response, target string, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
+func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Response, target string, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
 	var length int64 // bytes of [off, end) this response carries
 	var skip int64   // bytes to drop first (200: the body starts at 0)
 	if resp.StatusCode() == fasthttp.StatusPartialContent {
-		a, b, total, ok := mediaContentRange(resp.Header.Peek("Content-Range"))
+		a, b, total, ok := contentRange(resp.Header.Peek("Content-Range"))
 		if !ok || a != off {
-			return 0, false, fmt.Errorf("media %s: %w (%q for %d-%d)", httpx.RedactURL(target), errMediaBadRange,
+			return 0, false, fmt.Errorf("media %s: %w (%q for %d-%d)", httpx.RedactURL(target), errBadRange,
 				resp.Header.Peek("Content-Range"), off, end-1)
 		}
 		if total >= 0 {
@@ -367,7 +367,7 @@ func (s *runSink) complete() {
 
 // fill fetches the blocks of run and publishes them; it always finishes the
 // run. prefetch marks read-ahead (for the in-flight counter).
-func (r *MediaReader) fill(ctx context.Context, st *mediaState, run *cache.Run, prefetch bool,
+func (r *Reader) fill(ctx context.Context, st *itemState, run *cache.Run, prefetch bool,
 	done func(idx int64, b *cache.Block)) {
 	off := run.First() * r.bs
 	var length int64

@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"context"
@@ -22,7 +22,7 @@ import (
 // Read-ahead never waits for memory: it claims blocks only while the global
 // budget has room, and tries again on the next read or when a run ends.
 type prefetcher struct {
-	h *MediaHandle
+	h *Handle
 
 	mu       sync.Mutex
 	closed   bool
@@ -39,7 +39,7 @@ type prefetcher struct {
 	cancel   context.CancelFunc
 }
 
-func (p *prefetcher) init(h *MediaHandle) {
+func (p *prefetcher) init(h *Handle) {
 	p.h = h
 	p.window = h.r.cfg.PrefetchStart
 	p.ctx, p.cancel = context.WithCancel(h.ctx)

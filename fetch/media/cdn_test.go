@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"fmt"
@@ -94,8 +94,8 @@ func (c *testCDN) urls(id string) []string {
 	return append(u, c.srv.URL+"/play/"+id+q, c.srv.URL+"/cdn/m1/"+id+q)
 }
 
-func (c *testCDN) media(id string, sizeKnown bool) *Media {
-	m := &Media{Key: "k/" + id, URLs: c.urls(id)}
+func (c *testCDN) media(id string, sizeKnown bool) *Item {
+	m := &Item{Key: "k/" + id, URLs: c.urls(id)}
 	if sizeKnown {
 		c.mu.Lock()
 		m.Size = c.files[id]

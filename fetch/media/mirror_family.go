@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"net/url"

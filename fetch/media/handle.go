@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"github.com/douyinfs/douyinfs/cache"
 )
 
-func newMediaHandle(r *MediaReader, st *mediaState, err error) *MediaHandle {
-	h := &MediaHandle{r: r, st: st, err: err}
+func newHandle(r *Reader, st *itemState, err error) *Handle {
+	h := &Handle{r: r, st: st, err: err}
 	if err != nil {
 		return h
 	}
@@ -22,7 +22,7 @@ func newMediaHandle(r *MediaReader, st *mediaState, err error) *MediaHandle {
 	return h
 }
 
-func (h *MediaHandle) close() {
+func (h *Handle) close() {
 	if h.err != nil {
 		return
 	}
@@ -38,13 +38,13 @@ func (h *MediaHandle) close() {
 
 // spawn runs fn on a goroutine that Close (of the handle and of the reader)
 // waits for. It refuses once the handle is closing.
-func (h *MediaHandle) spawn(fn func()) bool {
+func (h *Handle) spawn(fn func()) bool {
 	h.pf.mu.Lock()
 	defer h.pf.mu.Unlock()
 	return h.spawnLocked(fn)
 }
 
-func (h *MediaHandle) spawnLocked(fn func()) bool {
+func (h *Handle) spawnLocked(fn func()) bool {
 	if h.pf.closed {
 		return false
 	}
@@ -57,7 +57,7 @@ func (h *MediaHandle) spawnLocked(fn func()) bool {
 }
 
 // spawn runs fn on a goroutine Close waits for, unless the reader is closed.
-func (r *MediaReader) spawn(fn func()) bool {
+func (r *Reader) spawn(fn func()) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -71,14 +71,14 @@ func (r *MediaReader) spawn(fn func()) bool {
 	return true
 }
 
-var errMediaNegativeOffset = errors.New("fetch: negative read offset")
+var errNegativeOffset = errors.New("media: negative read offset")
 
-func (h *MediaHandle) readAt(ctx context.Context, p []byte, off int64) (int, error) {
+func (h *Handle) readAt(ctx context.Context, p []byte, off int64) (int, error) {
 	if h.err != nil {
 		return 0, h.err
 	}
 	if off < 0 {
-		return 0, errMediaNegativeOffset
+		return 0, errNegativeOffset
 	}
 	if h.ctx.Err() != nil {
 		return 0, errReaderClosed
@@ -123,15 +123,15 @@ func (h *MediaHandle) readAt(ctx context.Context, p []byte, off int64) (int, err
 	return n, nil
 }
 
-// mediaMaxClaimTries bounds how often a block may vanish between being
+// maxClaimTries bounds how often a block may vanish between being
 // claimed and read (a fill abandoned by a closing handle, a block evicted
 // at once) before a read gives up.
-const mediaMaxClaimTries = 8
+const maxClaimTries = 8
 
 // block returns at least need bytes of block idx (fewer only at the end of
 // the media), from this handle's read-ahead, the cache, a fill in flight, or
 // a fill of its own (blocks idx..lastIdx in one request).
-func (h *MediaHandle) block(ctx context.Context, idx int64, need int, lastIdx int64) ([]byte, *cache.Block, error) {
+func (h *Handle) block(ctx context.Context, idx int64, need int, lastIdx int64) ([]byte, *cache.Block, error) {
 	key := cache.BlockKey{Media: h.st.key, Index: idx}
 	for try := 0; ; try++ {
 		if b := h.holds.Get(idx); b != nil {
@@ -144,8 +144,8 @@ func (h *MediaHandle) block(ctx context.Context, idx int64, need int, lastIdx in
 		if !errors.Is(err, cache.ErrMiss) {
 			return nil, nil, err
 		}
-		if try >= mediaMaxClaimTries {
-			return nil, nil, fmt.Errorf("fetch: media %s block %d: fills keep being abandoned", h.st.key, idx)
+		if try >= maxClaimTries {
+			return nil, nil, fmt.Errorf("media %s block %d: fills keep being abandoned", h.st.key, idx)
 		}
 		if err := h.demand(ctx, idx, max(lastIdx, idx)); err != nil {
 			return nil, nil, err
@@ -156,7 +156,7 @@ func (h *MediaHandle) block(ctx context.Context, idx int64, need int, lastIdx in
 // demand claims blocks first..last that nobody has and fills them on a
 // goroutine of the handle, so the reader can take the first bytes while the
 // rest arrive. It waits for memory with the caller's ctx.
-func (h *MediaHandle) demand(ctx context.Context, first, last int64) error {
+func (h *Handle) demand(ctx context.Context, first, last int64) error {
 	size, known := h.st.knownSize()
 	req := h.r.claimRequest(h.st.key, first, last-first+1, size, known)
 	if len(req.Sizes) == 0 {
@@ -213,11 +213,11 @@ func retryBy(ctx context.Context) (time.Time, bool) {
 }
 
 // keep holds a block this handle fetched until the reader is past it.
-func (h *MediaHandle) keep(idx int64, b *cache.Block) { h.holds.Put(idx, b) }
+func (h *Handle) keep(idx int64, b *cache.Block) { h.holds.Put(idx, b) }
 
 // claimRequest describes count blocks from first, with exact sizes when
 // the media size is known (and none past its end).
-func (r *MediaReader) claimRequest(key string, first, count, size int64, known bool) cache.ClaimRequest {
+func (r *Reader) claimRequest(key string, first, count, size int64, known bool) cache.ClaimRequest {
 	req := cache.ClaimRequest{Media: key, First: first, Last: -1}
 	if known {
 		if size <= 0 {
@@ -242,9 +242,9 @@ func (r *MediaReader) claimRequest(key string, first, count, size int64, known b
 
 // learnSize asks the CDN for the size with a ranged GET of the first block
 // (the size comes with the headers; the block stays cached).
-func (r *MediaReader) learnSize(ctx context.Context, st *mediaState) (int64, error) {
+func (r *Reader) learnSize(ctx context.Context, st *itemState) (int64, error) {
 	key := cache.BlockKey{Media: st.key, Index: 0}
-	for try := 0; try < mediaMaxClaimTries; try++ {
+	for try := 0; try < maxClaimTries; try++ {
 		_, b, err := r.blocks.Await(ctx, key, 1)
 		if err == nil {
 			b.Release()
@@ -277,7 +277,7 @@ func (r *MediaReader) learnSize(ctx context.Context, st *mediaState) (int64, err
 			return 0, errReaderClosed
 		}
 	}
-	return 0, fmt.Errorf("fetch: media %s: could not learn the size", st.key)
+	return 0, fmt.Errorf("media %s: could not learn the size", st.key)
 }
 
 // bufSink fills one plain buffer.
@@ -290,7 +290,7 @@ func (s *bufSink) next() []byte { return s.buf[s.n:] }
 func (s *bufSink) wrote(n int)  { s.n += n }
 
 // probeSize learns the size from the Content-Range of a one-byte request.
-func (r *MediaReader) probeSize(ctx context.Context, st *mediaState) (int64, error) {
+func (r *Reader) probeSize(ctx context.Context, st *itemState) (int64, error) {
 	var one [1]byte
 	err := r.fetchRange(ctx, st, 0, 1, &bufSink{buf: one[:]})
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -299,5 +299,5 @@ func (r *MediaReader) probeSize(ctx context.Context, st *mediaState) (int64, err
 	if n, ok := st.knownSize(); ok {
 		return n, nil
 	}
-	return 0, fmt.Errorf("fetch: media %s: the CDN did not tell the size", st.key)
+	return 0, fmt.Errorf("media %s: the CDN did not tell the size", st.key)
 }

@@ -1,11 +1,16 @@
-package fetch
-
-// The ranged media reader: byte ranges of Douyin media served through the
-// block cache, fetched with Range GETs over fasthttp. Files: media_api.go
-// (this API), media_state.go (what is known per media: size, mirrors, URL
-// generation), media_http.go (one HTTP exchange), ranged.go (retries,
-// mirrors, refresh, resume; filling cache blocks), prefetch.go (sequential
-// detection and read-ahead), media_handle.go (ReadAt).
+// Package media is the ranged media reader: byte ranges of Douyin's media
+// (videos, pictures, music) served through the block cache and fetched
+// with Range GETs, with read-ahead, mirror failover, redirects, resumes,
+// and fresh URLs from the caller's Refresh when the CDN says they expired.
+// It knows nothing of the API that lists the media: fs gives each Item its
+// URLs and a Refresh.
+//
+// Files: reader.go (this API), state.go (what is known per item: size,
+// mirrors, URL generation), http.go (one HTTP exchange), ranged.go
+// (retries, mirrors, refresh, resume; filling cache blocks), prefetch.go
+// (sequential detection and read-ahead), handle.go (ReadAt),
+// mirror_family.go (which mirror to try first).
+package media
 
 import (
 	"context"
@@ -22,8 +27,8 @@ import (
 	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
-// Media is one remote file: a video rendition, a picture, a music track.
-type Media struct {
+// Item is one remote file: a video rendition, a picture, a music track.
+type Item struct {
 	Key  string   // cache identity, stable across restarts: "<aweme_id>/<rendition key>", "<aweme_id>/img/01", ...
 	URLs []string // mirrors, tried in order
 	Size int64    // exact size when known (data_size), else 0: the reader asks the CDN once
@@ -32,9 +37,9 @@ type Media struct {
 	Refresh func(ctx context.Context) ([]string, error)
 }
 
-// ReaderConfig tunes the ranged reader. Zero values take the defaults in
+// Config tunes the ranged reader. Zero values take the defaults in
 // brackets.
-type ReaderConfig struct {
+type Config struct {
 	BlockSize      int64         // [the cache's]; must match the cache's block size
 	PrefetchStart  int64         // first read-ahead window [1 MiB]
 	PrefetchMax    int64         // the window doubles up to this [64 MiB]
@@ -52,9 +57,9 @@ type ReaderConfig struct {
 	IdleConnTimeout time.Duration
 }
 
-// MediaReader serves byte ranges of Media through the block cache.
-type MediaReader struct {
-	cfg    ReaderConfig
+// Reader serves byte ranges of Item through the block cache.
+type Reader struct {
+	cfg    Config
 	blocks *cache.Blocks
 	bs     int64
 	client *fasthttp.Client
@@ -65,7 +70,7 @@ type MediaReader struct {
 	wg     sync.WaitGroup // every goroutine the reader starts
 
 	mu     sync.Mutex
-	states map[string]*mediaState
+	states map[string]*itemState
 	closed bool
 
 	lastMirror mirrorMemory // per mirror-list family, the index that worked last
@@ -78,9 +83,9 @@ type readerCounters struct {
 	prefetchInFlight, handles                                          atomic.Int64
 }
 
-// NewMediaReader makes a reader on blocks. A nil blocks gets a private
+// NewReader makes a reader on blocks. A nil blocks gets a private
 // 64 MiB cache.
-func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
+func NewReader(cfg Config, blocks *cache.Blocks) *Reader {
 	if blocks == nil {
 		var err error
 		blocks, err = cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20, BlockSize: cfg.BlockSize})
@@ -130,14 +135,14 @@ func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
 	if cfg.IdleConnTimeout <= 0 {
 		cfg.IdleConnTimeout = 30 * time.Second
 	}
-	r := &MediaReader{
+	r := &Reader{
 		cfg:    cfg,
 		blocks: blocks,
 		bs:     blocks.BlockSize(),
 		log:    log,
-		states: make(map[string]*mediaState),
+		states: make(map[string]*itemState),
 	}
-	r.client = newMediaClient(cfg)
+	r.client = newClient(cfg)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	return r
 }
@@ -146,7 +151,7 @@ func NewMediaReader(cfg ReaderConfig, blocks *cache.Blocks) *MediaReader {
 // The question is a ranged GET of the first block, which then sits in the
 // cache for the read that usually follows (a scanner's head read costs no
 // second request).
-func (r *MediaReader) Size(ctx context.Context, m *Media) (int64, error) {
+func (r *Reader) Size(ctx context.Context, m *Item) (int64, error) {
 	st, err := r.state(m)
 	if err != nil {
 		return 0, err
@@ -159,14 +164,14 @@ func (r *MediaReader) Size(ctx context.Context, m *Media) (int64, error) {
 }
 
 // Open starts a handle: sequential detection and read-ahead are per handle.
-func (r *MediaReader) Open(m *Media) *MediaHandle {
+func (r *Reader) Open(m *Item) *Handle {
 	st, err := r.state(m)
-	return newMediaHandle(r, st, err)
+	return newHandle(r, st, err)
 }
 
 // Close stops every fetch and read-ahead, waits for them, and closes idle
 // connections. Handles still open fail their reads afterwards.
-func (r *MediaReader) Close() {
+func (r *Reader) Close() {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
@@ -179,8 +184,8 @@ func (r *MediaReader) Close() {
 	r.client.CloseIdleConnections()
 }
 
-// ReaderStats are counters for .douyinfs/stats.json and metrics.
-type ReaderStats struct {
+// Stats are counters for .douyinfs/stats.json and metrics.
+type Stats struct {
 	BytesFetched     int64
 	Requests         int64
 	Retries          int64
@@ -194,8 +199,8 @@ type ReaderStats struct {
 }
 
 // Stats reports counters.
-func (r *MediaReader) Stats() ReaderStats {
-	return ReaderStats{
+func (r *Reader) Stats() Stats {
+	return Stats{
 		BytesFetched:     r.st.bytes.Load(),
 		Requests:         r.st.requests.Load(),
 		Retries:          r.st.retries.Load(),
@@ -209,16 +214,16 @@ func (r *MediaReader) Stats() ReaderStats {
 }
 
 // Blocks is the block cache the reader uses.
-func (r *MediaReader) Blocks() *cache.Blocks { return r.blocks }
+func (r *Reader) Blocks() *cache.Blocks { return r.blocks }
 
 // errReaderClosed is returned for work asked of a closed reader or handle.
-var errReaderClosed = errors.New("fetch: media reader closed")
+var errReaderClosed = errors.New("media: reader closed")
 
-// MediaHandle is one open file. ReadAt may be called concurrently (the
+// Handle is one open file. ReadAt may be called concurrently (the
 // kernel sends several reads of one file at once).
-type MediaHandle struct {
-	r    *MediaReader
-	st   *mediaState
+type Handle struct {
+	r    *Reader
+	st   *itemState
 	err  error // set when the media could not be opened
 	ctx  context.Context
 	stop context.CancelFunc
@@ -232,15 +237,15 @@ type MediaHandle struct {
 
 // ReadAt reads len(p) bytes at off. It returns fewer only at the end of the
 // media, with io.EOF.
-func (h *MediaHandle) ReadAt(ctx context.Context, p []byte, off int64) (int, error) {
+func (h *Handle) ReadAt(ctx context.Context, p []byte, off int64) (int, error) {
 	return h.readAt(ctx, p, off)
 }
 
 // Close stops the handle's read-ahead and waits until its goroutines are
 // gone.
-func (h *MediaHandle) Close() error {
+func (h *Handle) Close() error {
 	h.closeOnce.Do(h.close)
 	return nil
 }
 
-var _ io.Closer = (*MediaHandle)(nil)
+var _ io.Closer = (*Handle)(nil)

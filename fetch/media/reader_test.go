@@ -1,4 +1,4 @@
-package fetch
+package media
 
 import (
 	"bytes"
@@ -29,11 +29,11 @@ const (
 type testEnv struct {
 	cdn    *testCDN
 	blocks *cache.Blocks
-	r      *MediaReader
+	r      *Reader
 	logs   *bytes.Buffer
 }
 
-func newTestEnv(t *testing.T, budget int64, tweak func(*ReaderConfig)) *testEnv {
+func newTestEnv(t *testing.T, budget int64, tweak func(*Config)) *testEnv {
 	t.Helper()
 	cdn := newTestCDN(t)
 	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: budget, BlockSize: tBS})
@@ -41,7 +41,7 @@ func newTestEnv(t *testing.T, budget int64, tweak func(*ReaderConfig)) *testEnv 
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	cfg := ReaderConfig{
+	cfg := Config{
 		PrefetchStart:   tBS,
 		PrefetchMax:     16 * tBS,
 		Parallel:        4,
@@ -56,7 +56,7 @@ func newTestEnv(t *testing.T, budget int64, tweak func(*ReaderConfig)) *testEnv 
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	r := NewMediaReader(cfg, blocks)
+	r := NewReader(cfg, blocks)
 	t.Cleanup(func() {
 		r.Close()
 		blocks.Close()
@@ -79,7 +79,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // checkRead reads [off, off+n) through h and compares with the content.
-func checkRead(t testing.TB, h *MediaHandle, id string, size, off int64, n int) {
+func checkRead(t testing.TB, h *Handle, id string, size, off int64, n int) {
 	t.Helper()
 	p := make([]byte, n)
 	got, err := h.ReadAt(context.Background(), p, off)
@@ -226,7 +226,7 @@ func TestMediaURLExpiryRefreshes(t *testing.T) {
 func TestMediaExpiredURLRefreshedBeforeAsking(t *testing.T) {
 	e := newTestEnv(t, 8<<20, nil)
 	e.cdn.add("old", 3*tBS)
-	m := &Media{Key: "old", Size: 3 * tBS, URLs: []string{e.cdn.srv.URL + "/cdn/m1/old?gen=0&x-expires=1000&x-signature=x"}}
+	m := &Item{Key: "old", Size: 3 * tBS, URLs: []string{e.cdn.srv.URL + "/cdn/m1/old?gen=0&x-expires=1000&x-signature=x"}}
 	m.Refresh = func(ctx context.Context) ([]string, error) { return e.cdn.urls("old"), nil }
 	h := e.r.Open(m)
 	defer h.Close()
@@ -244,7 +244,7 @@ func TestMediaExpiredWithoutRefreshFails(t *testing.T) {
 	h := e.r.Open(m)
 	defer h.Close()
 	_, err := h.ReadAt(context.Background(), make([]byte, 10), 0)
-	if !errors.Is(err, errMediaExpired) {
+	if !errors.Is(err, errExpired) {
 		t.Fatalf("err %v, want expired", err)
 	}
 	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "x-signature") {
@@ -311,7 +311,7 @@ func TestMediaCDNCappingRangesIsFollowed(t *testing.T) {
 }
 
 func TestMediaStallTimesOutAndResumes(t *testing.T) {
-	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.Timeout = 200 * time.Millisecond })
+	e := newTestEnv(t, 8<<20, func(c *Config) { c.Timeout = 200 * time.Millisecond })
 	e.cdn.set(func(c *testCDN) { c.stallAt, c.stallFor = 40000, time.Minute })
 	const size = 2 * tBS
 	e.cdn.add("st", size)
@@ -328,7 +328,7 @@ func TestMediaStallTimesOutAndResumes(t *testing.T) {
 }
 
 func TestMedia429StormBacksOff(t *testing.T) {
-	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.Retries = 20 })
+	e := newTestEnv(t, 8<<20, func(c *Config) { c.Retries = 20 })
 	e.cdn.set(func(c *testCDN) { c.n429 = 15 })
 	const size = 8 * tBS
 	e.cdn.add("rl", size)
@@ -341,13 +341,13 @@ func TestMedia429StormBacksOff(t *testing.T) {
 }
 
 func TestMediaRetriesAreBounded(t *testing.T) {
-	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.Retries = 2 })
+	e := newTestEnv(t, 8<<20, func(c *Config) { c.Retries = 2 })
 	e.cdn.set(func(c *testCDN) { c.n503 = 1000 })
 	e.cdn.add("down", 4*tBS)
 	h := e.r.Open(e.cdn.media("down", true))
 	defer h.Close()
 	_, err := h.ReadAt(context.Background(), make([]byte, 10), 0)
-	var se *mediaStatusError
+	var se *StatusError
 	if !errors.As(err, &se) || se.Status != 503 {
 		t.Fatalf("err %v, want HTTP 503", err)
 	}
@@ -360,7 +360,7 @@ func TestMediaRetriesAreBounded(t *testing.T) {
 		t.Fatalf("%d requests with Retries=2", got)
 	}
 	// A deadline too short for the back-off ends the read early.
-	e2 := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.RetryBackoff = time.Minute })
+	e2 := newTestEnv(t, 8<<20, func(c *Config) { c.RetryBackoff = time.Minute })
 	e2.cdn.set(func(c *testCDN) { c.n503 = 1000 })
 	e2.cdn.add("down", 4*tBS)
 	h2 := e2.r.Open(e2.cdn.media("down", true))
@@ -434,7 +434,7 @@ func TestMediaManyReadersManyFilesWithinBudget(t *testing.T) {
 }
 
 func TestMediaSequentialReadPrefetchesInParallel(t *testing.T) {
-	e := newTestEnv(t, 32<<20, func(c *ReaderConfig) { c.PrefetchMax = 64 * tBS })
+	e := newTestEnv(t, 32<<20, func(c *Config) { c.PrefetchMax = 64 * tBS })
 	e.cdn.set(func(c *testCDN) { c.bandwidth = 8 << 20; c.ttfb = 5 * time.Millisecond })
 	const size = 256 * tBS
 	e.cdn.add("seq", size)
@@ -493,7 +493,7 @@ func TestMediaReorderedReadsStaySequential(t *testing.T) {
 }
 
 func TestMediaForwardSkipInsideWindowReusesInFlight(t *testing.T) {
-	e := newTestEnv(t, 32<<20, func(c *ReaderConfig) { c.PrefetchMax = 32 * tBS })
+	e := newTestEnv(t, 32<<20, func(c *Config) { c.PrefetchMax = 32 * tBS })
 	e.cdn.set(func(c *testCDN) { c.bandwidth = 16 << 20 })
 	const size = 200 * tBS
 	e.cdn.add("fw", size)
@@ -548,7 +548,7 @@ func waitGoroutines(t *testing.T, want int) {
 }
 
 func TestMediaHandleCloseStopsReadAhead(t *testing.T) {
-	e := newTestEnv(t, 32<<20, func(c *ReaderConfig) { c.PrefetchMax = 64 * tBS })
+	e := newTestEnv(t, 32<<20, func(c *Config) { c.PrefetchMax = 64 * tBS })
 	e.cdn.set(func(c *testCDN) { c.bandwidth = 1 << 20 }) // slow: read-ahead is in flight at Close
 	const size = 400 * tBS
 	e.cdn.add("cl", size)
@@ -592,7 +592,7 @@ func TestMediaReaderCloseLeavesNoGoroutines(t *testing.T) {
 	func() {
 		cdn := newTestCDN(t)
 		blocks, _ := cache.NewBlocks(cache.BlocksConfig{Budget: 8 << 20, BlockSize: tBS})
-		r := NewMediaReader(ReaderConfig{PrefetchStart: tBS, IdleConnTimeout: 100 * time.Millisecond, Timeout: time.Second}, blocks)
+		r := NewReader(Config{PrefetchStart: tBS, IdleConnTimeout: 100 * time.Millisecond, Timeout: time.Second}, blocks)
 		cdn.set(func(c *testCDN) { c.bandwidth = 2 << 20 })
 		cdn.add("g", 100*tBS)
 		h := r.Open(cdn.media("g", true))
@@ -613,7 +613,7 @@ func TestMediaReaderCloseLeavesNoGoroutines(t *testing.T) {
 }
 
 func TestMediaCookieAndHeadersSent(t *testing.T) {
-	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.UserAgent = "UA-test"; c.Referer = "https://ref.example/" })
+	e := newTestEnv(t, 8<<20, func(c *Config) { c.UserAgent = "UA-test"; c.Referer = "https://ref.example/" })
 	seen := make(chan [3]string, 4)
 	e.cdn.set(func(c *testCDN) {
 		c.onRequest = func(r *http.Request) {
@@ -649,14 +649,14 @@ func TestMediaContentRangeParse(t *testing.T) {
 		{"bytes 0-1", 0, 0, 0, false},
 	}
 	for _, c := range cases {
-		a, b, tt, ok := mediaContentRange([]byte(c.in))
+		a, b, tt, ok := contentRange([]byte(c.in))
 		if ok != c.ok || (ok && (a != c.a || b != c.b || tt != c.tt)) {
 			t.Errorf("%q: %d %d %d %v", c.in, a, b, tt, ok)
 		}
 	}
 	now := time.Unix(2000, 0)
-	if !mediaURLExpired("https://x/y?x-expires=1999&x-signature=s", now) || mediaURLExpired("https://x/y?x-expires=2001", now) ||
-		mediaURLExpired("https://x/y?a=b", now) {
+	if !urlExpired("https://x/y?x-expires=1999&x-signature=s", now) || urlExpired("https://x/y?x-expires=2001", now) ||
+		urlExpired("https://x/y?a=b", now) {
 		t.Error("x-expires check")
 	}
 }
@@ -670,8 +670,8 @@ func TestMediaCertificateErrorIsFinal(t *testing.T) {
 	}))
 	defer srv.Close()
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	e := newTestEnv(t, 8<<20, func(c *ReaderConfig) { c.RetryBackoff = time.Minute })
-	h := e.r.Open(&Media{Key: "tls", URLs: []string{srv.URL + "/a.mp4?x-signature=SECRET"}, Size: 4 * tBS})
+	e := newTestEnv(t, 8<<20, func(c *Config) { c.RetryBackoff = time.Minute })
+	h := e.r.Open(&Item{Key: "tls", URLs: []string{srv.URL + "/a.mp4?x-signature=SECRET"}, Size: 4 * tBS})
 	defer h.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -1,9 +1,9 @@
 // Package fetch is the Douyin web API client: request construction,
 // signing, tokens, retries, rate limiting, the models it decodes into,
 // cursor pagination, ID extraction from URLs and share texts, login, and
-// live rooms and streams. Its HTTP plumbing is fetch/httpx's; the bytes of
-// videos, pictures and music are read by fetch/media, which fs hands the
-// URLs this package decodes.
+// live rooms. Its HTTP plumbing is fetch/httpx's; the bytes of videos,
+// pictures, music and live streams are read by fetch/media, given the URLs
+// this package decodes.
 //
 // The facts about Douyin come from fetch/docs/douyin-web-api.md; section
 // numbers in comments (§1.3, §5.1, ...) refer to it.
@@ -23,6 +23,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/douyinfs/douyinfs/fetch/httpx"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/sign"
 )
 
@@ -72,13 +73,11 @@ type Client struct {
 	limiter *rateLimiter
 	hosts   hostSet // configured hosts, the only ones Resolve and login follow
 	// verifyFp is generated once per process, as F2 does (§1.2.3).
-	verifyFp string
-	tokens   tokens
-	stats    statsCounter
-	// streamClient carries live streams: no body limit, and a stall
-	// timeout per read instead of one deadline for the whole body.
-	streamClient *fasthttp.Client
-	feedIndex    atomic.Int64 // refresh_index of the next home feed call
+	verifyFp  string
+	tokens    tokens
+	stats     statsCounter
+	live      *media.Live  // transitional: see OpenLiveStream
+	feedIndex atomic.Int64 // refresh_index of the next home feed call
 
 	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
 	now    func() time.Time
@@ -178,7 +177,13 @@ func NewClient(cfg Config) (*Client, error) {
 		ReadTimeout:     cfg.Timeout,
 		MaxBody:         int(cfg.MaxBody),
 	})
-	c.streamClient = newStreamClient(cfg, liveConnsPerHost)
+	c.live = media.NewLive(media.LiveConfig{
+		UserAgent:       cfg.UserAgent,
+		Referer:         cfg.Hosts.WWW + "/",
+		Timeout:         cfg.Timeout,
+		MaxConnsPerHost: liveConnsPerHost,
+		Logger:          log,
+	})
 	return c, nil
 }
 
@@ -196,7 +201,7 @@ func (c *Client) Close() {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)
 		c.hc.CloseIdleConnections()
-		c.streamClient.CloseIdleConnections()
+		c.live.Close()
 	})
 }
 
@@ -229,7 +234,13 @@ func cookieValue(cookie, name string) string {
 }
 
 // Stats returns a snapshot of the client's counters.
-func (c *Client) Stats() ClientStats { return c.stats.snapshot() }
+func (c *Client) Stats() ClientStats {
+	s := c.stats.snapshot()
+	if n := c.live.Requests(); n > 0 {
+		s.Requests[epLiveStream.name] += n
+	}
+	return s
+}
 
 // ClientStats are counters for .douyinfs/stats.json and metrics.
 type ClientStats struct {

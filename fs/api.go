@@ -28,7 +28,7 @@ type API interface {
 	CollectFolders() *fetch.Pager[fetch.CollectFolder]
 	CollectFolderPosts(folderID string) *fetch.Pager[fetch.Post]
 
-	OpenLiveStream(ctx context.Context, url string) (*fetch.LiveStream, error)
+	OpenLiveStream(ctx context.Context, url string) (*media.LiveStream, error)
 }
 
 var _ API = (*fetch.Client)(nil)

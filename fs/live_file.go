@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -101,7 +102,7 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 type liveHandle struct {
 	t    *tree
 	what string
-	rs   *fetch.LiveStream
+	rs   *media.LiveStream
 	// turn is held by the read in progress: reads of a stream are
 	// sequential by nature, and a read waiting for its turn can still be
 	// interrupted.

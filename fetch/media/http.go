@@ -32,7 +32,7 @@ func newClient(cfg Config) *fasthttp.Client {
 	})
 }
 
-// StatusError is an HTTP status the CDN answered with.
+// StatusError is an HTTP status a CDN or stream host answered with.
 type StatusError struct {
 	Status        int
 	URL           string // redacted

@@ -1,15 +1,15 @@
-// Package media is the ranged media reader: byte ranges of Douyin's media
-// (videos, pictures, music) served through the block cache and fetched
+// Package media reads Douyin's media bytes: the ranged reader serves byte
+// ranges of videos, pictures and music through the block cache, fetched
 // with Range GETs, with read-ahead, mirror failover, redirects, resumes,
-// and fresh URLs from the caller's Refresh when the CDN says they expired.
-// It knows nothing of the API that lists the media: fs gives each Item its
-// URLs and a Refresh.
+// and fresh URLs from the caller's Refresh when the CDN says they expired;
+// Live opens live streams. It knows nothing of the API that lists the
+// media: fs gives each Item its URLs and a Refresh.
 //
-// Files: reader.go (this API), state.go (what is known per item: size,
-// mirrors, URL generation), http.go (one HTTP exchange), ranged.go
+// Files: reader.go (the reader's API), state.go (what is known per item:
+// size, mirrors, URL generation), http.go (one HTTP exchange), ranged.go
 // (retries, mirrors, refresh, resume; filling cache blocks), prefetch.go
 // (sequential detection and read-ahead), handle.go (ReadAt),
-// mirror_family.go (which mirror to try first).
+// mirror_family.go (which mirror to try first), live.go (live streams).
 package media
 
 import (

@@ -39,7 +39,7 @@ func imagePost(ims ...fetch.Image) *fetch.Post {
 func TestImageMediaKeepsItsFormat(t *testing.T) {
 	var logs bytes.Buffer
 	api := &detailAPI{}
-	tr := newTree(Config{}, api, nil, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	tr := newTree(DefaultConfig(), api, nil, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	p := imagePost(
 		fetch.Image{Format: fetch.FormatJPEG, URLs: []string{tJPEG1}, All: []string{tWebP1, tWebP2, tJPEG1}},
 		fetch.Image{Format: fetch.FormatWebP, URLs: []string{tWebP1}, All: []string{tWebP1}},

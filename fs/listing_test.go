@@ -55,9 +55,7 @@ func (s *standIn) pager() *fetch.Pager[fetch.Post] {
 
 func testTree(t *testing.T, cfg Config) *tree {
 	t.Helper()
-	if cfg.OpTimeout == 0 {
-		cfg.OpTimeout = 2 * time.Second
-	}
+	cfg.OpTimeout = 2 * time.Second
 	return newTree(cfg, nil, nil, nil, nil)
 }
 
@@ -69,7 +67,7 @@ func postListing(t *tree, s *standIn, ttl time.Duration) *listing[fetch.Post] {
 }
 
 func TestListingPagesOnlyAsFarAsRead(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	s := newStandIn(95, 20)
 	l := postListing(tr, s, time.Hour)
 	ctx := context.Background()
@@ -102,7 +100,7 @@ func TestListingPagesOnlyAsFarAsRead(t *testing.T) {
 }
 
 func TestListingPrivateIsEmpty(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	s := newStandIn(10, 20)
 	s.err.Store(fmt.Errorf("likes: %w", fetch.ErrPrivate))
 	l := postListing(tr, s, time.Hour)
@@ -112,7 +110,7 @@ func TestListingPrivateIsEmpty(t *testing.T) {
 }
 
 func TestListingErrorWithNothingCached(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	s := newStandIn(10, 20)
 	s.err.Store(errors.New("network down"))
 	l := postListing(tr, s, time.Hour)
@@ -123,7 +121,7 @@ func TestListingErrorWithNothingCached(t *testing.T) {
 }
 
 func TestListingRefreshPrependsNewAndSurvivesFailure(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	now := time.Unix(1700000000, 0)
 	tr.now = func() time.Time { return now }
 	s := newStandIn(30, 20)
@@ -164,7 +162,7 @@ func TestListingRefreshPrependsNewAndSurvivesFailure(t *testing.T) {
 }
 
 func TestPostsSourceOffsetsSurviveRefresh(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	now := time.Unix(1700000000, 0)
 	tr.now = func() time.Time { return now }
 	s := newStandIn(10, 20)
@@ -194,7 +192,7 @@ func TestPostsSourceOffsetsSurviveRefresh(t *testing.T) {
 // Every write operation answers EROFS at the FUSE level too (not only
 // through the kernel's read-only mount flag).
 func TestNodesAreReadOnly(t *testing.T) {
-	tr := testTree(t, Config{})
+	tr := testTree(t, DefaultConfig())
 	n := &node{t: tr}
 	ctx := context.Background()
 	var out fuse.EntryOut

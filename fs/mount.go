@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
@@ -28,6 +27,9 @@ type Server struct {
 func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
 	if deps.API == nil {
 		return nil, errors.New("fs: Deps.API is required")
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	var media Media
 	if deps.Media != nil {
@@ -72,43 +74,39 @@ func checkMountHelper() error {
 	return errors.New("fs: mounting as a normal user needs fusermount3: install the fuse3 package (apt-get install fuse3), or run as root")
 }
 
-const (
-	defaultEntryTimeout    = time.Minute
-	defaultAttrTimeout     = time.Minute
-	defaultNegativeTimeout = 5 * time.Second
-	mib                    = 1 << 20
-)
+// mib is the kernel's read-ahead for the mount: request size decides FUSE
+// throughput.
+const mib = 1 << 20
 
-// mountOptions: big requests and read-ahead (request size decides FUSE
-// throughput), async reads, non-zero cache timeouts (zero would make every
-// path step a LOOKUP), and a read-only mount.
+// check refuses what the kernel or the tree cannot work with; zero
+// timeouts are fine (no caching).
+func (c Config) check() error {
+	switch {
+	case c.EntryTimeout < 0 || c.AttrTimeout < 0 || c.NegativeTimeout < 0:
+		return errors.New("fs: a kernel cache timeout is negative")
+	case c.MaxRead <= 0:
+		return fmt.Errorf("fs: MaxRead %d is not positive", c.MaxRead)
+	case c.OpTimeout <= 0 || c.ListingTTL <= 0 || c.MetadataTTL <= 0 || c.FeedTTL <= 0:
+		return errors.New("fs: OpTimeout and the TTLs must be positive (start from DefaultConfig)")
+	case c.Naming.Location == nil:
+		return errors.New("fs: Naming.Location is not set (start from DefaultConfig)")
+	}
+	return nil
+}
+
+// mountOptions: big requests and read-ahead, async reads, the configured
+// cache timeouts as they are (0 = the kernel asks every time), and a
+// read-only mount.
 func mountOptions(cfg Config) *gofs.Options {
 	entry, attr, negative := cfg.EntryTimeout, cfg.AttrTimeout, cfg.NegativeTimeout
-	if entry <= 0 {
-		entry = defaultEntryTimeout
-	}
-	if attr <= 0 {
-		attr = defaultAttrTimeout
-	}
-	if negative <= 0 {
-		negative = defaultNegativeTimeout
-	}
-	name := cfg.FSName
-	if name == "" {
-		name = "douyinfs"
-	}
-	maxWrite := mib
-	if cfg.MaxRead > 0 {
-		maxWrite = cfg.MaxRead
-	}
 	return &gofs.Options{
 		MountOptions: fuse.MountOptions{
-			FsName:       name,
+			FsName:       cfg.FSName,
 			Name:         "douyinfs",
 			Options:      []string{"ro", "default_permissions"},
 			AllowOther:   cfg.AllowOther,
 			Debug:        cfg.Debug,
-			MaxWrite:     maxWrite,
+			MaxWrite:     cfg.MaxRead,
 			MaxReadAhead: mib,
 			SyncRead:     false, // async reads: many READs in flight
 			// As root, mount(2) directly: no fusermount3 helper (the fuse3

@@ -22,9 +22,9 @@ type UserEntry struct {
 
 // Naming controls post names.
 type Naming struct {
-	Template     string         // default "{create}_{desc}_{aweme_id}"
-	Location     *time.Location // for {create}; default Asia/Shanghai
-	MaxDescBytes int
+	Template     string         // must contain {aweme_id}, else it is appended
+	Location     *time.Location // for {create}
+	MaxDescBytes int            // longest {desc}; 0 = no caption in names
 	SidecarJSON  bool
 	SidecarCover bool
 }
@@ -49,7 +49,35 @@ type Config struct {
 	MaxRead         int
 	AllowOther      bool
 	Debug           bool
-	FSName          string // shown in /proc/mounts, default "douyinfs"
+	FSName          string // shown in /proc/mounts
+}
+
+// DefaultConfig is the configuration douyinfs documents in config.toml;
+// callers change what they need. Zero durations mean zero: no kernel
+// caching for the mount timeouts. UID and GID are 0 here: cmd puts the
+// running user's.
+func DefaultConfig() Config {
+	return Config{
+		Naming: Naming{
+			Template: "{create}_{desc}_{aweme_id}",
+			// Shanghai has had no DST since 1991, so a fixed +08:00 under
+			// its name renders Douyin's times exactly without reading the
+			// host's zoneinfo.
+			Location:     time.FixedZone("Asia/Shanghai", 8*3600),
+			MaxDescBytes: 120,
+		},
+		LiveQuality:     []string{"FULL_HD1", "HD1", "SD1", "SD2"},
+		ListingTTL:      5 * time.Minute,
+		MetadataTTL:     10 * time.Minute,
+		FeedTTL:         2 * time.Minute,
+		OpTimeout:       time.Minute,
+		Umask:           0o022,
+		EntryTimeout:    time.Minute,
+		AttrTimeout:     time.Minute,
+		NegativeTimeout: 5 * time.Second,
+		MaxRead:         1 << 20,
+		FSName:          "douyinfs",
+	}
 }
 
 // Deps are the services the tree reads through.

@@ -13,13 +13,8 @@ import (
 // maxNameBytes is the longest file name Linux file systems accept (NAME_MAX).
 const maxNameBytes = 255
 
-// Defaults for Naming, also used when cmd leaves a field empty.
-const (
-	defaultTemplate     = "{create}_{desc}_{aweme_id}"
-	defaultZone         = "Asia/Shanghai"
-	defaultMaxDescBytes = 120
-	createLayout        = "2006-01-02_15-04-05"
-)
+// createLayout renders {create}.
+const createLayout = "2006-01-02_15-04-05"
 
 // namer renders post names. Names depend only on immutable fields of a post
 // (create time, caption, id, author ids), so the same post has the same name
@@ -32,28 +27,12 @@ type namer struct {
 
 func newNamer(n Naming) namer {
 	tpl := n.Template
-	if tpl == "" {
-		tpl = defaultTemplate
-	}
 	// The id is what makes names unique; a template without it gets it
 	// appended rather than risking two posts with one name.
 	if !strings.Contains(tpl, "{aweme_id}") {
 		tpl += "_{aweme_id}"
 	}
-	loc := n.Location
-	if loc == nil {
-		var err error
-		if loc, err = time.LoadLocation(defaultZone); err != nil {
-			// No zoneinfo on this host: Shanghai has had no DST since
-			// 1991, so a fixed +08:00 renders the same names.
-			loc = time.FixedZone("CST", 8*3600)
-		}
-	}
-	maxDesc := n.MaxDescBytes
-	if maxDesc <= 0 {
-		maxDesc = defaultMaxDescBytes
-	}
-	return namer{template: tpl, loc: loc, maxDesc: maxDesc}
+	return namer{template: tpl, loc: n.Location, maxDesc: n.MaxDescBytes}
 }
 
 // postBase is the post's name without extension: the video file is

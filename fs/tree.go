@@ -54,27 +54,7 @@ type tree struct {
 	}
 }
 
-// Defaults for the durations cmd may leave zero.
-const (
-	defaultListingTTL  = 5 * time.Minute
-	defaultMetadataTTL = 10 * time.Minute
-	defaultFeedTTL     = 2 * time.Minute
-	defaultOpTimeout   = 30 * time.Second
-)
-
 func newTree(cfg Config, api API, media Media, blocks func() cache.BlockStats, log *slog.Logger) *tree {
-	if cfg.ListingTTL <= 0 {
-		cfg.ListingTTL = defaultListingTTL
-	}
-	if cfg.MetadataTTL <= 0 {
-		cfg.MetadataTTL = defaultMetadataTTL
-	}
-	if cfg.FeedTTL <= 0 {
-		cfg.FeedTTL = defaultFeedTTL
-	}
-	if cfg.OpTimeout <= 0 {
-		cfg.OpTimeout = defaultOpTimeout
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

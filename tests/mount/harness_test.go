@@ -137,12 +137,8 @@ func start(t *testing.T, s setup) *env {
 	reader := media.NewReader(readerCfg, blocks)
 	t.Cleanup(reader.Close)
 
-	e.cfg = dfs.Config{
-		ListingTTL: 5 * time.Minute, MetadataTTL: 10 * time.Minute, FeedTTL: 2 * time.Minute,
-		OpTimeout: 15 * time.Second,
-		Umask:     0o022, EntryTimeout: time.Minute, AttrTimeout: time.Minute, NegativeTimeout: 5 * time.Second,
-		MaxRead: 1 << 20,
-	}
+	e.cfg = dfs.DefaultConfig()
+	e.cfg.OpTimeout = 15 * time.Second
 	for _, u := range e.world.Users {
 		e.cfg.Users = append(e.cfg.Users, dfs.UserEntry{Name: u.Name, SecUID: u.SecUID})
 	}

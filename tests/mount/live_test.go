@@ -178,6 +178,7 @@ func TestLiveStreamsLeaveConnections(t *testing.T) {
 
 // fsCounters are the fs section of stats.json.
 type fsCounters struct {
+	Lookups     int64 `json:"lookups"`
 	Errors      int64 `json:"errors"`
 	Interrupted int64 `json:"interrupted"`
 	LiveOpen    int64 `json:"live_streams_open"`

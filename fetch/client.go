@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"golang.org/x/time/rate"
 
 	"github.com/douyinfs/douyinfs/fetch/httpx"
 	"github.com/douyinfs/douyinfs/fetch/media"
@@ -70,7 +71,7 @@ type Client struct {
 	cfg     Config
 	log     *slog.Logger
 	hc      *fasthttp.Client // API, token, short-link and SSO requests
-	limiter *rateLimiter
+	limiter *rate.Limiter
 	hosts   hostSet // configured hosts, the only ones Resolve and login follow
 	// verifyFp is generated once per process, as F2 does (§1.2.3).
 	verifyFp  string
@@ -161,7 +162,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:     cfg,
 		log:     log,
-		limiter: newRateLimiter(cfg.RateLimit, cfg.RateBurst, time.Now),
+		limiter: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
 		hosts:   newHostSet(cfg.Hosts),
 		now:     time.Now,
 		jitter:  func(n int64) int64 { return rand.Int64N(n) },

@@ -472,33 +472,30 @@ func TestErrorMapping(t *testing.T) {
 	}
 }
 
+// The limiter is golang.org/x/time/rate's; what is ours is the mapping of
+// the settings and of a slot past the deadline.
 func TestRateLimiter(t *testing.T) {
-	now := time.Unix(1000, 0)
-	clock := func() time.Time { return now }
-	l := newRateLimiter(10, 2, clock)
-	for i, want := range []time.Duration{0, 0, 100 * time.Millisecond, 200 * time.Millisecond} {
-		if got := l.reserve(); got != want {
-			t.Errorf("reserve %d = %v, want %v", i, got, want)
-		}
+	l := newRateLimiter(1, 0) // burst 0 means 1
+	if err := waitRateLimit(context.Background(), l); err != nil {
+		t.Fatal(err)
 	}
-	now = now.Add(time.Second) // refills, capped at the burst
-	if got := l.reserve(); got != 0 {
-		t.Errorf("after a second: %v", got)
-	}
-	// A wait past the deadline fails at once and gives the token back.
-	l = newRateLimiter(1, 1, clock)
-	l.reserve()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	// The next slot is a second away: past a 500ms deadline, so the wait
+	// fails at once and gives the slot back.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	if err := l.wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("wait past the deadline: %v", err)
+	start := time.Now()
+	if err := waitRateLimit(ctx, l); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 250*time.Millisecond {
+		t.Errorf("wait past the deadline: %v after %v", err, time.Since(start))
 	}
-	if got := l.reserve(); got != time.Second {
-		t.Errorf("token not given back: next wait %v", got)
+	if d := l.Reserve().Delay(); d < 900*time.Millisecond || d > time.Second {
+		t.Errorf("slot not given back: next wait %v, want about 1s", d)
 	}
 	// Unlimited.
-	if err := newRateLimiter(0, 0, clock).wait(context.Background()); err != nil {
-		t.Error(err)
+	u := newRateLimiter(0, 0)
+	for range 1000 {
+		if err := waitRateLimit(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

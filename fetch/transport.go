@@ -140,7 +140,7 @@ func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (ht
 		if c.closed.Load() {
 			return httpResp{}, ErrClosed
 		}
-		if err := c.limiter.wait(ctx); err != nil {
+		if err := waitRateLimit(ctx, c.limiter); err != nil {
 			return httpResp{}, err
 		}
 		r, err := build()

@@ -166,7 +166,6 @@ func NewClient(cfg Config) (*Client, error) {
 		hosts:   newHostSet(cfg.Hosts),
 		now:     time.Now,
 		jitter:  func(n int64) int64 { return rand.Int64N(n) },
-		tokens:  newTokens(),
 		stats:   newStatsCounter(),
 	}
 	c.verifyFp = sign.VerifyFp(time.Now().UnixMilli(), rand.IntN)

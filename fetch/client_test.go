@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -644,5 +645,68 @@ func TestClosedClient(t *testing.T) {
 	}
 	if n := len(s.requests("")); n != 0 {
 		t.Errorf("%d requests after Close", n)
+	}
+}
+
+// Calls that need the tokens at the same time share one registration; when
+// the caller that started it gives up, a caller still waiting starts
+// another instead of failing with the first one's cancellation.
+func TestTokensSharedByConcurrentCalls(t *testing.T) {
+	var regs atomic.Int32
+	gate := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/web/r/token" {
+			regs.Add(1)
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+			}
+			w.Header().Add("Set-Cookie", "msToken="+testMsToken+"; Path=/")
+			w.Write([]byte(`{"code":0}`))
+			return
+		}
+		okJSON(w, `{"status_code":0,"user":{"uid":"1","sec_uid":"S"}}`)
+	}))
+	defer srv.Close()
+	u := srv.URL
+	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u, MsToken: u}, Cookie: "ttwid=x", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := testCtx(t)
+
+	first, cancel := context.WithCancel(ctx)
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := c.UserProfile(first, "S")
+		firstErr <- err
+	}()
+	for regs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			_, err := c.UserProfile(ctx, "S")
+			errs <- err
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let them join the registration in flight
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that gave up: %v, want context.Canceled", err)
+	}
+	close(gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a waiting caller: %v", err)
+		}
+	}
+	if n := regs.Load(); n != 2 {
+		t.Errorf("%d msToken registrations, want 2 (the abandoned one, then one for all)", n)
 	}
 }

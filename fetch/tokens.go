@@ -4,10 +4,13 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/douyinfs/douyinfs/sign"
 )
@@ -36,8 +39,9 @@ const ttwidBody = `{"region":"cn","aid":1768,"needFid":false,"service":"www.ixig
 // none) ttwid. They are fetched lazily on the first API call, once, and
 // again only when Douyin answers with an empty body.
 type tokens struct {
-	// lock serialises fetching; a channel so that waiting honours ctx.
-	lock chan struct{}
+	// flight makes the callers that need tokens at the same time share
+	// one fetch.
+	flight singleflight.Group
 
 	mu      sync.Mutex
 	ready   bool
@@ -45,8 +49,6 @@ type tokens struct {
 	msToken string
 	ttwid   string
 }
-
-func newTokens() tokens { return tokens{lock: make(chan struct{}, 1)} }
 
 type tokenSnapshot struct {
 	msToken, ttwid string
@@ -61,28 +63,44 @@ func (t *tokens) snapshot() (tokenSnapshot, bool) {
 
 // ensureTokens fetches the tokens unless that has been done.
 func (c *Client) ensureTokens(ctx context.Context) (tokenSnapshot, error) {
-	if s, ok := c.tokens.snapshot(); ok {
-		return s, nil
-	}
-	return c.fetchTokensLocked(ctx, -1)
+	return c.sharedTokens(ctx, -1)
 }
 
 // refreshTokens fetches new tokens unless another caller already did so
 // since seen was taken.
 func (c *Client) refreshTokens(ctx context.Context, seen tokenSnapshot) (tokenSnapshot, error) {
-	return c.fetchTokensLocked(ctx, seen.gen)
+	return c.sharedTokens(ctx, seen.gen)
 }
 
-// fetchTokensLocked takes the fetch lock and fetches, unless the tokens
-// are ready and their generation differs from stale (-1: any ready
-// generation will do).
-func (c *Client) fetchTokensLocked(ctx context.Context, stale int) (tokenSnapshot, error) {
-	select {
-	case c.tokens.lock <- struct{}{}:
-	case <-ctx.Done():
-		return tokenSnapshot{}, ctx.Err()
+// sharedTokens returns ready tokens whose generation differs from stale
+// (-1: any ready generation will do), joining or starting the one fetch in
+// flight. The fetch runs with the context of the caller that started it;
+// when that caller gives up, a caller still waiting starts its own.
+func (c *Client) sharedTokens(ctx context.Context, stale int) (tokenSnapshot, error) {
+	for {
+		if s, ok := c.tokens.snapshot(); ok && (stale < 0 || s.gen != stale) {
+			return s, nil
+		}
+		ch := c.tokens.flight.DoChan("tokens", func() (any, error) { return c.fetchTokens(ctx, stale) })
+		select {
+		case res := <-ch:
+			if err := ctx.Err(); err != nil {
+				return tokenSnapshot{}, err
+			}
+			if res.Err != nil && !errors.Is(res.Err, context.Canceled) && !errors.Is(res.Err, context.DeadlineExceeded) {
+				return tokenSnapshot{}, res.Err
+			}
+			// Fetched (look again: a fetch for an older generation may
+			// not be new enough), or the caller that started it gave up.
+		case <-ctx.Done():
+			return tokenSnapshot{}, ctx.Err()
+		}
 	}
-	defer func() { <-c.tokens.lock }()
+}
+
+// fetchTokens fetches, unless the tokens are ready and their generation
+// differs from stale (a fetch that ended just now).
+func (c *Client) fetchTokens(ctx context.Context, stale int) (tokenSnapshot, error) {
 	if s, ok := c.tokens.snapshot(); ok && (stale < 0 || s.gen != stale) {
 		return s, nil
 	}

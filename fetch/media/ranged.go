@@ -125,11 +125,10 @@ func (r *Reader) fetchRange(ctx context.Context, st *itemState, off, end int64, 
 			if refreshes++; refreshes > maxRefreshes {
 				return fmt.Errorf("media %s: still failing after %d URL refreshes: %w", st.key, refreshes-1, lastErr)
 			}
-			called, err := st.refreshURLs(ctx, gen)
-			if called {
+			err := st.refreshURLs(ctx, gen, func(err error) {
 				r.st.refreshes.Add(1)
 				r.log.Debug("media: refreshed URLs", "media", st.key, "err", err)
-			}
+			})
 			if err != nil {
 				return fmt.Errorf("media %s: %w (after: %w)", st.key, err, lastErr)
 			}

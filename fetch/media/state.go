@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // itemState is what the reader knows about one media key, shared by every
@@ -24,14 +27,10 @@ type itemState struct {
 	preferred int      // index of the mirror that worked last
 	hops      map[string]string
 	refresh   func(ctx context.Context) ([]string, error)
-	inRefresh *refreshCall
 	users     int // Size calls and handles using the state now
 	warned    bool
-}
 
-type refreshCall struct {
-	done chan struct{}
-	err  error
+	flight singleflight.Group // Refresh calls, keyed by generation
 }
 
 // maxStates bounds the per-key table; unused entries are dropped past
@@ -181,51 +180,53 @@ func (st *itemState) canRefresh() bool {
 var errNoRefresh = errors.New("no way to refresh the media URLs")
 
 // refreshURLs replaces the mirror list through Item.Refresh, once for all
-// the fetches that found generation seen expired together. It reports
-// whether it called Refresh itself.
-func (st *itemState) refreshURLs(ctx context.Context, seen uint64) (called bool, err error) {
+// the fetches that found generation seen expired together: they share one
+// call (one flight per generation), each waiting as long as its own ctx
+// allows. done is told how the call went, by the fetch that made it.
+func (st *itemState) refreshURLs(ctx context.Context, seen uint64, done func(err error)) error {
 	st.mu.Lock()
-	if st.gen != seen {
-		st.mu.Unlock()
-		return false, nil // someone already did
-	}
-	if call := st.inRefresh; call != nil {
-		st.mu.Unlock()
-		select {
-		case <-call.done:
-			return false, call.err
-		case <-ctx.Done():
-			return false, ctx.Err()
-		}
-	}
-	fn := st.refresh
-	if fn == nil {
-		st.mu.Unlock()
-		return false, errNoRefresh
-	}
-	call := &refreshCall{done: make(chan struct{})}
-	st.inRefresh = call
+	current, fn := st.gen == seen, st.refresh
 	st.mu.Unlock()
+	if !current {
+		return nil // someone already did
+	}
+	if fn == nil {
+		return errNoRefresh
+	}
+	ch := st.flight.DoChan(strconv.FormatUint(seen, 10), func() (any, error) {
+		st.mu.Lock()
+		current := st.gen == seen
+		st.mu.Unlock()
+		if !current {
+			return nil, nil // a flight that ended just now did
+		}
+		err := st.replaceURLs(fn(ctx))
+		done(err)
+		return nil, err
+	})
+	select {
+	case res := <-ch:
+		return res.Err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
-	urls, err := fn(ctx)
+// replaceURLs installs what Refresh returned.
+func (st *itemState) replaceURLs(urls []string, err error) error {
 	if err == nil && len(urls) == 0 {
 		err = errors.New("refresh returned no URLs")
 	}
 	if err != nil {
-		err = fmt.Errorf("refreshing media URLs: %w", err)
+		return fmt.Errorf("refreshing media URLs: %w", err)
 	}
 	st.mu.Lock()
-	if err == nil {
-		st.urls = slices.Clone(urls)
-		st.gen++
-		st.hops = nil
-		if st.preferred >= len(st.urls) {
-			st.preferred = 0
-		}
+	defer st.mu.Unlock()
+	st.urls = slices.Clone(urls)
+	st.gen++
+	st.hops = nil
+	if st.preferred >= len(st.urls) {
+		st.preferred = 0
 	}
-	st.inRefresh = nil
-	call.err = err
-	close(call.done)
-	st.mu.Unlock()
-	return true, err
+	return nil
 }

@@ -50,6 +50,12 @@ func TestBackoff(t *testing.T) {
 	if d := b.Delay(1000, nil); d < b.Max/2 || d > b.Max {
 		t.Errorf("retry 1000: %v", d)
 	}
+	// retry_backoff = 0 means no wait, not the longest.
+	for retry := range 20 {
+		if d := (Backoff{Max: time.Minute}).Delay(retry, high); d != 0 {
+			t.Errorf("base 0, retry %d: %v", retry, d)
+		}
+	}
 }
 
 func TestSleep(t *testing.T) {

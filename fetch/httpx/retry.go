@@ -52,10 +52,13 @@ type Backoff struct {
 }
 
 // Delay is the wait before retry number retry (0 for the first). jitter(n)
-// is uniform in [0,n); nil means math/rand.
+// is uniform in [0,n); nil means math/rand. A zero Base is no wait.
 func (b Backoff) Delay(retry int, jitter func(n int64) int64) time.Duration {
+	if b.Base <= 0 {
+		return 0
+	}
 	d := b.Base << min(max(retry, 0), 16)
-	if d <= 0 || d > b.Max {
+	if d <= 0 || d > b.Max { // d <= 0: the shift overflowed
 		d = b.Max
 	}
 	if jitter == nil {

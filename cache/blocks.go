@@ -44,19 +44,18 @@ type Blocks struct {
 // BlocksConfig sizes the block cache.
 type BlocksConfig struct {
 	Budget    int64 // bytes for cached blocks plus in-flight read-ahead
-	BlockSize int64 // default 1 MiB
+	BlockSize int64
 }
 
-// DefaultBlockSize is used when BlocksConfig.BlockSize is 0.
-const DefaultBlockSize = 1 << 20
+// DefaultConfig is the block cache as config.toml documents it.
+func DefaultConfig() BlocksConfig {
+	return BlocksConfig{Budget: 512 << 20, BlockSize: 1 << 20}
+}
 
 // NewBlocks makes a block cache. The budget must hold at least four blocks.
 func NewBlocks(cfg BlocksConfig) (*Blocks, error) {
 	bs := cfg.BlockSize
-	if bs == 0 {
-		bs = DefaultBlockSize
-	}
-	if bs < 0 || bs > 1<<30 {
+	if bs <= 0 || bs > 1<<30 {
 		return nil, fmt.Errorf("cache: block size %d out of range", bs)
 	}
 	if cfg.Budget < 4*bs {

@@ -60,12 +60,16 @@ func TestNewBlocksRejectsTinyBudget(t *testing.T) {
 	if _, err := NewBlocks(BlocksConfig{Budget: 2 * testBS, BlockSize: testBS}); err == nil {
 		t.Fatal("a budget of two blocks was accepted")
 	}
-	c, err := NewBlocks(BlocksConfig{Budget: 64 << 20})
+	// A zero block size is refused, not replaced by a default.
+	if _, err := NewBlocks(BlocksConfig{Budget: 64 << 20}); err == nil {
+		t.Fatal("block size 0 was accepted")
+	}
+	c, err := NewBlocks(DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if c.BlockSize() != DefaultBlockSize {
+	if c.BlockSize() != DefaultConfig().BlockSize {
 		t.Fatalf("default block size %d", c.BlockSize())
 	}
 }

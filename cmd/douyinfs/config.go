@@ -419,7 +419,6 @@ func build(c *fileConfig) (*settings, error) {
 		VideoQuality:   c.Read.VideoQuality,
 	}
 	s.Reader = media.Config{
-		BlockSize:      int64(c.Cache.BlockSize),
 		PrefetchStart:  int64(c.Read.PrefetchStart),
 		PrefetchMax:    int64(c.Read.PrefetchMax),
 		Parallel:       c.Read.ParallelConnections,

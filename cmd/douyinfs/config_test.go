@@ -93,7 +93,7 @@ uid = 1000
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Blocks.Budget != 1<<30 || s.Blocks.BlockSize != 512<<10 || s.Reader.BlockSize != 512<<10 {
+	if s.Blocks.Budget != 1<<30 || s.Blocks.BlockSize != 512<<10 {
 		t.Errorf("sizes: %+v", s.Blocks)
 	}
 	if s.API.Timeout != 30*time.Second || s.Reader.Timeout != 30*time.Second || s.API.RateLimit != 2 {

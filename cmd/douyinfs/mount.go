@@ -234,7 +234,10 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		return fmt.Errorf("cannot set up the block cache: %w", err)
 	}
 	defer blocks.Close()
-	reader := media.NewReader(s.Reader, blocks)
+	reader, err := media.NewReader(s.Reader, blocks)
+	if err != nil {
+		return fmt.Errorf("cannot set up the media reader: %w", err)
+	}
 	defer reader.Close()
 
 	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: reader, Blocks: blocks, Logger: logger.With("part", "fs")})

@@ -54,11 +54,14 @@ func benchSequential(b *testing.B, opts fakedouyin.Options) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: 512 << 20})
+		blocks, err := cache.NewBlocks(cache.DefaultConfig())
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := media.NewReader(media.Config{}, blocks)
+		r, err := media.NewReader(media.DefaultConfig(), blocks)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		h := r.Open(m)
 		for off := int64(0); ; off += int64(len(buf)) {
@@ -116,8 +119,13 @@ func BenchmarkMediaFirst64K(b *testing.B) {
 	buf := make([]byte, 64<<10)
 	for range b.N {
 		b.StopTimer()
-		blocks, _ := cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20})
-		r := media.NewReader(media.Config{}, blocks)
+		bc := cache.DefaultConfig()
+		bc.Budget = 64 << 20
+		blocks, _ := cache.NewBlocks(bc)
+		r, err := media.NewReader(media.DefaultConfig(), blocks)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		h := r.Open(m)
 		if _, err := h.ReadAt(context.Background(), buf, 0); err != nil {

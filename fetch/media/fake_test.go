@@ -56,15 +56,17 @@ func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := media.Config{
-		PrefetchStart: fBS, PrefetchMax: 16 * fBS, Parallel: 4,
-		Timeout: 5 * time.Second, Retries: 6, RetryBackoff: time.Millisecond,
-		Cookie: fakeCookie, IdleConnTimeout: time.Second,
-	}
+	cfg := media.DefaultConfig()
+	cfg.PrefetchStart, cfg.PrefetchMax = fBS, 16*fBS
+	cfg.Timeout, cfg.Retries, cfg.RetryBackoff = 5*time.Second, 6, time.Millisecond
+	cfg.Cookie, cfg.IdleConnTimeout = fakeCookie, time.Second
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	r := media.NewReader(cfg, blocks)
+	r, err := media.NewReader(cfg, blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		r.Close()
 		blocks.Close()

@@ -15,6 +15,7 @@ package media
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -37,24 +38,63 @@ type Item struct {
 	Refresh func(ctx context.Context) ([]string, error)
 }
 
-// Config tunes the ranged reader. Zero values take the defaults in
-// brackets.
+// Config tunes the ranged reader; start from DefaultConfig. Zero means
+// zero: Retries 0 is one attempt, RetryBackoff 0 retries at once. The
+// block size is the cache's.
 type Config struct {
-	BlockSize      int64         // [the cache's]; must match the cache's block size
-	PrefetchStart  int64         // first read-ahead window [1 MiB]
-	PrefetchMax    int64         // the window doubles up to this [64 MiB]
-	Parallel       int           // connections for one handle's read-ahead [4]
-	MaxConnections int           // per host [16]
-	Timeout        time.Duration // connect, headers, and body progress [15s]
-	Retries        int           // back-off rounds for transient errors [4]; <0: none
-	RetryBackoff   time.Duration // first back-off, doubling, with jitter [250ms]
+	PrefetchStart  int64         // first read-ahead window
+	PrefetchMax    int64         // the window doubles up to this
+	Parallel       int           // connections for one handle's read-ahead
+	MaxConnections int           // per host
+	Timeout        time.Duration // connect, headers, and body progress
+	Retries        int           // rounds after the first for transient errors
+	RetryBackoff   time.Duration // first back-off, doubling, with jitter
 	UserAgent      string
-	Referer        string // ["https://www.douyin.com/"]
-	Cookie         string // secret: never logged, never in an error
-	Logger         *slog.Logger
+	Referer        string
+	Cookie         string       // secret: never logged, never in an error
+	Logger         *slog.Logger // nil: no log
 
-	// IdleConnTimeout closes keep-alive connections idle this long [30s].
+	// IdleConnTimeout closes keep-alive connections idle this long.
 	IdleConnTimeout time.Duration
+}
+
+// DefaultConfig is the reader's configuration as config.toml documents it.
+func DefaultConfig() Config {
+	return Config{
+		PrefetchStart:   1 << 20,
+		PrefetchMax:     64 << 20,
+		Parallel:        4,
+		MaxConnections:  16,
+		Timeout:         15 * time.Second,
+		Retries:         4,
+		RetryBackoff:    250 * time.Millisecond,
+		UserAgent:       httpx.DefaultUserAgent,
+		Referer:         "https://www.douyin.com/",
+		IdleConnTimeout: 30 * time.Second,
+	}
+}
+
+// check refuses what cannot work, naming the field.
+func (c Config) check() error {
+	switch {
+	case c.PrefetchStart <= 0:
+		return fmt.Errorf("media: PrefetchStart %d is not positive", c.PrefetchStart)
+	case c.PrefetchMax < c.PrefetchStart:
+		return fmt.Errorf("media: PrefetchMax %d is below PrefetchStart %d", c.PrefetchMax, c.PrefetchStart)
+	case c.Parallel <= 0:
+		return fmt.Errorf("media: Parallel %d is not positive", c.Parallel)
+	case c.MaxConnections <= 0:
+		return fmt.Errorf("media: MaxConnections %d is not positive", c.MaxConnections)
+	case c.Timeout <= 0:
+		return fmt.Errorf("media: Timeout %v is not positive", c.Timeout)
+	case c.Retries < 0:
+		return fmt.Errorf("media: Retries %d is negative", c.Retries)
+	case c.RetryBackoff < 0:
+		return fmt.Errorf("media: RetryBackoff %v is negative", c.RetryBackoff)
+	case c.IdleConnTimeout <= 0:
+		return fmt.Errorf("media: IdleConnTimeout %v is not positive", c.IdleConnTimeout)
+	}
+	return nil
 }
 
 // Reader serves byte ranges of Item through the block cache.
@@ -83,57 +123,17 @@ type readerCounters struct {
 	prefetchInFlight, handles                                          atomic.Int64
 }
 
-// NewReader makes a reader on blocks. A nil blocks gets a private
-// 64 MiB cache.
-func NewReader(cfg Config, blocks *cache.Blocks) *Reader {
+// NewReader makes a reader on blocks, whose block size it uses.
+func NewReader(cfg Config, blocks *cache.Blocks) (*Reader, error) {
 	if blocks == nil {
-		var err error
-		blocks, err = cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20, BlockSize: cfg.BlockSize})
-		if err != nil {
-			blocks, _ = cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20})
-		}
+		return nil, errors.New("media: no block cache")
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
-	}
-	if cfg.BlockSize != 0 && cfg.BlockSize != blocks.BlockSize() {
-		log.Warn("media reader: block size differs from the cache's; using the cache's",
-			"config", cfg.BlockSize, "cache", blocks.BlockSize())
-	}
-	cfg.BlockSize = blocks.BlockSize()
-	if cfg.PrefetchStart <= 0 {
-		cfg.PrefetchStart = 1 << 20
-	}
-	if cfg.PrefetchMax <= 0 {
-		cfg.PrefetchMax = 64 << 20
-	}
-	cfg.PrefetchMax = max(cfg.PrefetchMax, cfg.PrefetchStart)
-	if cfg.Parallel <= 0 {
-		cfg.Parallel = 4
-	}
-	if cfg.MaxConnections <= 0 {
-		cfg.MaxConnections = 16
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 15 * time.Second
-	}
-	if cfg.Retries == 0 {
-		cfg.Retries = 4
-	} else if cfg.Retries < 0 {
-		cfg.Retries = 0
-	}
-	if cfg.RetryBackoff <= 0 {
-		cfg.RetryBackoff = 250 * time.Millisecond
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = httpx.DefaultUserAgent
-	}
-	if cfg.Referer == "" {
-		cfg.Referer = "https://www.douyin.com/"
-	}
-	if cfg.IdleConnTimeout <= 0 {
-		cfg.IdleConnTimeout = 30 * time.Second
 	}
 	r := &Reader{
 		cfg:    cfg,
@@ -144,7 +144,7 @@ func NewReader(cfg Config, blocks *cache.Blocks) *Reader {
 	}
 	r.client = newClient(cfg)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
-	return r
+	return r, nil
 }
 
 // Size returns the exact size of m, asking the CDN once when m.Size is 0.

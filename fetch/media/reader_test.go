@@ -41,22 +41,18 @@ func newTestEnv(t *testing.T, budget int64, tweak func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	cfg := Config{
-		PrefetchStart:   tBS,
-		PrefetchMax:     16 * tBS,
-		Parallel:        4,
-		MaxConnections:  16,
-		Timeout:         2 * time.Second,
-		Retries:         4,
-		RetryBackoff:    time.Millisecond,
-		Cookie:          tCookie,
-		Logger:          slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		IdleConnTimeout: time.Second,
-	}
+	cfg := DefaultConfig()
+	cfg.PrefetchStart, cfg.PrefetchMax = tBS, 16*tBS
+	cfg.Timeout, cfg.RetryBackoff, cfg.IdleConnTimeout = 2*time.Second, time.Millisecond, time.Second
+	cfg.Cookie = tCookie
+	cfg.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	r := NewReader(cfg, blocks)
+	r, err := NewReader(cfg, blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		r.Close()
 		blocks.Close()
@@ -340,6 +336,27 @@ func TestMedia429StormBacksOff(t *testing.T) {
 	}
 }
 
+// Retries counts retries after the first attempt: 0 is exactly one
+// request to a failing mirror, 2 is three.
+func TestMediaRetriesZeroIsOneAttempt(t *testing.T) {
+	for _, retries := range []int{0, 2} {
+		e := newTestEnv(t, 8<<20, func(c *Config) { c.Retries = retries })
+		e.cdn.set(func(c *testCDN) { c.n503 = 1000 })
+		e.cdn.add("down", 4*tBS)
+		item := e.cdn.media("down", true)
+		item.URLs = item.URLs[len(item.URLs)-1:] // the direct mirror only
+		h := e.r.Open(item)
+		_, err := h.ReadAt(context.Background(), make([]byte, 10), 0)
+		h.Close()
+		if err == nil {
+			t.Fatalf("retries %d: read succeeded against a failing mirror", retries)
+		}
+		if got := e.cdn.requests.Load(); got != int64(retries+1) {
+			t.Errorf("retries %d: %d requests, want %d", retries, got, retries+1)
+		}
+	}
+}
+
 func TestMediaRetriesAreBounded(t *testing.T) {
 	e := newTestEnv(t, 8<<20, func(c *Config) { c.Retries = 2 })
 	e.cdn.set(func(c *testCDN) { c.n503 = 1000 })
@@ -592,7 +609,12 @@ func TestMediaReaderCloseLeavesNoGoroutines(t *testing.T) {
 	func() {
 		cdn := newTestCDN(t)
 		blocks, _ := cache.NewBlocks(cache.BlocksConfig{Budget: 8 << 20, BlockSize: tBS})
-		r := NewReader(Config{PrefetchStart: tBS, IdleConnTimeout: 100 * time.Millisecond, Timeout: time.Second}, blocks)
+		cfg := DefaultConfig()
+		cfg.PrefetchStart, cfg.IdleConnTimeout, cfg.Timeout = tBS, 100*time.Millisecond, time.Second
+		r, err := NewReader(cfg, blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cdn.set(func(c *testCDN) { c.bandwidth = 2 << 20 })
 		cdn.add("g", 100*tBS)
 		h := r.Open(cdn.media("g", true))

@@ -113,11 +113,11 @@ func start(t *testing.T, s setup) *env {
 		PageSize: 20, MaxEmptyPages: 3, VideoQuality: "best",
 		Logger: logger,
 	}
-	readerCfg := media.Config{
-		BlockSize: 1 << 20, PrefetchStart: 1 << 20, PrefetchMax: 8 << 20, Parallel: 4, MaxConnections: 16,
-		Timeout: 10 * time.Second, Retries: 2, RetryBackoff: 20 * time.Millisecond,
-		UserAgent: userAgent, Referer: url + "/", Cookie: cookie, Logger: logger,
-	}
+	// The defaults, with a smaller read-ahead and quicker retries.
+	readerCfg := media.DefaultConfig()
+	readerCfg.PrefetchMax = 8 << 20
+	readerCfg.Timeout, readerCfg.Retries, readerCfg.RetryBackoff = 10*time.Second, 2, 20*time.Millisecond
+	readerCfg.Referer, readerCfg.Cookie, readerCfg.Logger = url+"/", cookie, logger
 	if s.net != nil {
 		s.net(&apiCfg, &readerCfg)
 	}
@@ -129,12 +129,17 @@ func start(t *testing.T, s setup) *env {
 	if s.budget == 0 {
 		s.budget = 64 << 20
 	}
-	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: s.budget, BlockSize: 1 << 20})
+	blocksCfg := cache.DefaultConfig()
+	blocksCfg.Budget = s.budget
+	blocks, err := cache.NewBlocks(blocksCfg)
 	if err != nil {
 		t.Fatalf("cache.NewBlocks: %v", err)
 	}
 	t.Cleanup(blocks.Close)
-	reader := media.NewReader(readerCfg, blocks)
+	reader, err := media.NewReader(readerCfg, blocks)
+	if err != nil {
+		t.Fatalf("media.NewReader: %v", err)
+	}
 	t.Cleanup(reader.Close)
 
 	e.cfg = dfs.DefaultConfig()

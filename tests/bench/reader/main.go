@@ -161,7 +161,7 @@ func run(fakeBin string, runs int, size, rssSize string, readers int, budget int
 // curl -r 0-65535 (curl's own time_total, connection included).
 func ttfbPair(f *fakeServer, runs int, name string) error {
 	var rds, cus []float64
-	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: 64 << 20})
+	blocks, err := cache.NewBlocks(blocksConfig(64 << 20))
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func bigVideo(base, cfgPath string) (*media.Item, error) {
 // process), except in the first run.
 func seqPair(f *fakeServer, runs int) (reader, curlSec, first float64, err error) {
 	var rds, cus []float64
-	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: 512 << 20})
+	blocks, err := cache.NewBlocks(blocksConfig(512 << 20))
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -311,24 +311,28 @@ func seqPair(f *fakeServer, runs int) (reader, curlSec, first float64, err error
 }
 
 func newReader(budget int64) (*media.Reader, *cache.Blocks, error) {
-	blocks, err := cache.NewBlocks(cache.BlocksConfig{Budget: budget})
+	blocks, err := cache.NewBlocks(blocksConfig(budget))
 	if err != nil {
 		return nil, nil, err
 	}
-	return readerOn(blocks), blocks, nil
+	r, err := media.NewReader(media.DefaultConfig(), blocks)
+	return r, blocks, err
 }
 
-// readerOn is a reader with the defaults of config.toml (new connections).
-func readerOn(blocks *cache.Blocks) *media.Reader {
-	return media.NewReader(media.Config{
-		PrefetchStart: 1 << 20, PrefetchMax: 64 << 20, Parallel: 4, MaxConnections: 16,
-		Timeout: 15 * time.Second, Retries: 4, RetryBackoff: 250 * time.Millisecond,
-	}, blocks)
+// blocksConfig is the default block cache with another budget.
+func blocksConfig(budget int64) cache.BlocksConfig {
+	c := cache.DefaultConfig()
+	c.Budget = budget
+	return c
 }
 
-// sequential reads the whole media in 1 MiB reads; it returns seconds.
+// sequential reads the whole media in 1 MiB reads with a new reader (new
+// connections) as config.toml sets it up; it returns seconds.
 func sequential(m *media.Item, blocks *cache.Blocks) (float64, error) {
-	r := readerOn(blocks)
+	r, err := media.NewReader(media.DefaultConfig(), blocks)
+	if err != nil {
+		return 0, err
+	}
 	defer r.Close()
 	buf := make([]byte, 1<<20)
 	start := time.Now()
@@ -355,7 +359,10 @@ func sequential(m *media.Item, blocks *cache.Blocks) (float64, error) {
 // firstBytes times a new reader's first 64 KiB (empty cache, new
 // connection).
 func firstBytes(m *media.Item, blocks *cache.Blocks) (float64, error) {
-	r := readerOn(blocks)
+	r, err := media.NewReader(media.DefaultConfig(), blocks)
+	if err != nil {
+		return 0, err
+	}
 	defer r.Close()
 	buf := make([]byte, 64<<10)
 	start := time.Now()

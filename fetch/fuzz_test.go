@@ -306,17 +306,12 @@ func FuzzParseURL(f *testing.F) {
 		if r.ID == "" || !utf8.ValidString(r.ID) {
 			t.Fatalf("empty or invalid id: %+v", r)
 		}
-		switch r.Kind {
-		case KindPost, KindMix, KindLive, KindRoom:
-			if !isDigits(r.ID) {
-				t.Fatalf("non-numeric %s id %q", r.Kind, r.ID)
-			}
-		case KindUser:
-			if !isSecUID(r.ID) {
-				t.Fatalf("bad sec_uid %q", r.ID)
-			}
-		default:
+		valid := map[Kind]func(string) bool{KindPost: IsAwemeID, KindMix: IsMixID, KindLive: IsWebRID, KindRoom: IsRoomID, KindUser: IsSecUserID}[r.Kind]
+		if valid == nil {
 			t.Fatalf("unknown kind %q", r.Kind)
+		}
+		if !valid(r.ID) {
+			t.Fatalf("%s id %q breaks the id rules", r.Kind, r.ID)
 		}
 	})
 }

@@ -14,7 +14,7 @@ import (
 // An ended room is not an error: it comes back with Status RoomEnded and no
 // stream URLs.
 func (c *Client) LiveRoomByWebRID(ctx context.Context, webRID string) (*Room, error) {
-	if isRoomID(webRID) {
+	if IsRoomID(webRID) {
 		return c.LiveRoomByRoomID(ctx, webRID)
 	}
 	ep := &epLiveEnter
@@ -48,19 +48,6 @@ func (c *Client) UserLiveStatus(ctx context.Context, uid string) (LiveStatus, er
 	}
 	st, err := decodeLiveStatus(body)
 	return st, c.failed(ep, wrapEndpoint(ep, err))
-}
-
-// isRoomID: room ids are 19 digits; web rids are shorter (§6.2).
-func isRoomID(id string) bool {
-	if len(id) != 19 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // liveConnsPerHost bounds the live streams open at once to one host; they

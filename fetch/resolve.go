@@ -126,14 +126,15 @@ func (c *Client) followShortLink(ctx context.Context, raw string) (Resolved, err
 //	live.<domain>/<digits>, /live/<id>                       → live (room when 19 digits)
 //	/user/<sec_uid>, ?sec_uid=<sec_uid>                      → user
 //
-// An id runs to the next '/', '?', '#' or '&'; post, mix, room and live
-// ids must be digits. A bare sec_uid ("MS4wLjABAAAA...") is a user too.
-// Short links cannot be read offline; Resolve follows them.
+// An id runs to the next '/', '?', '#' or '&' and must have the shape of
+// its kind (IsAwemeID, IsMixID, IsRoomID, IsWebRID, IsSecUserID). A bare
+// sec_uid ("MS4wLjABAAAA...") is a user too. Short links cannot be read
+// offline; Resolve follows them.
 func ParseURL(input string) (Resolved, bool) {
 	raw := extractURL(input)
 	if raw == "" {
 		s := strings.TrimSpace(input)
-		if strings.HasPrefix(s, "MS4wLjAB") && isSecUID(s) {
+		if IsSecUserID(s) {
 			return Resolved{Kind: KindUser, ID: s}, true
 		}
 		return Resolved{}, false
@@ -160,38 +161,38 @@ func parseURL(raw string) (Resolved, bool) {
 	}
 
 	for _, seg := range []string{"video", "note", "slides"} {
-		if id := segmentID(path, seg); isDigits(id) {
+		if id := segmentID(path, seg); IsAwemeID(id) {
 			return Resolved{Kind: KindPost, ID: id}, true
 		}
 	}
-	if id := queryValue(query, "modal_id"); isDigits(id) {
+	if id := queryValue(query, "modal_id"); IsAwemeID(id) {
 		return Resolved{Kind: KindPost, ID: id}, true
 	}
-	if id := segmentID(path, "collection"); isDigits(id) {
+	if id := segmentID(path, "collection"); IsMixID(id) {
 		return Resolved{Kind: KindMix, ID: id}, true
 	}
-	if id := segmentAfter(path, "mix", "detail"); isDigits(id) {
+	if id := segmentAfter(path, "mix", "detail"); IsMixID(id) {
 		return Resolved{Kind: KindMix, ID: id}, true
 	}
-	if id := segmentID(path, "reflow"); isDigits(id) {
+	if id := segmentID(path, "reflow"); IsRoomID(id) {
 		return Resolved{Kind: KindRoom, ID: id}, true
 	}
 	liveID := segmentID(path, "live")
 	if strings.HasPrefix(host, "live.") {
-		if first := firstSegment(path); isDigits(first) {
+		if first := firstSegment(path); IsWebRID(first) {
 			liveID = first
 		}
 	}
-	if isDigits(liveID) {
-		if isRoomID(liveID) {
+	if IsWebRID(liveID) {
+		if IsRoomID(liveID) {
 			return Resolved{Kind: KindRoom, ID: liveID}, true
 		}
 		return Resolved{Kind: KindLive, ID: liveID}, true
 	}
-	if id := segmentID(path, "user"); isSecUID(id) && id != "self" {
+	if id := segmentID(path, "user"); IsSecUserID(id) {
 		return Resolved{Kind: KindUser, ID: id}, true
 	}
-	if id := queryValue(query, "sec_uid"); isSecUID(id) {
+	if id := queryValue(query, "sec_uid"); IsSecUserID(id) {
 		return Resolved{Kind: KindUser, ID: id}, true
 	}
 	return Resolved{}, false
@@ -275,33 +276,6 @@ func queryValue(query, key string) string {
 		}
 	}
 	return ""
-}
-
-func isDigits(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// isSecUID: sec_uids are URL-safe base64 ("MS4wLjABAAAA..."), no longer
-// than a few hundred characters.
-func isSecUID(s string) bool {
-	if s == "" || len(s) > 256 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // shortForLog is a URL cut down for messages: scheme, host and path, no

@@ -68,6 +68,9 @@ func TestParseURLSpecRows(t *testing.T) {
 	}
 }
 
+// secUIDB is a sec_user_id of the real shape for the tests below.
+const secUIDB = "MS4wLjABAAAANXSltcLCzDGmdNFI2Q_QixVTr67NiYzjKOIP5s03CAE"
+
 func TestParseURLMore(t *testing.T) {
 	for input, want := range map[string]Resolved{
 		"https://www.douyin.com/user/MS4wLjABAAAAx?modal_id=7298145681699622182":           {KindPost, "7298145681699622182"},
@@ -76,8 +79,8 @@ func TestParseURLMore(t *testing.T) {
 		"HTTPS://WWW.DOUYIN.COM/video/7298145681699622182":                                 {KindPost, "7298145681699622182"},
 		"https://www.iesdouyin.com/share/slides/7330042216045464883/":                      {KindPost, "7330042216045464883"},
 		"https://www.iesdouyin.com/share/mix/detail/7238089454588528701/?schema_type=24":   {KindMix, "7238089454588528701"},
-		"https://www.iesdouyin.com/share/user/MS4wLjABAAAAdB?sec_uid=MS4wLjABAAAAdB&x=1":   {KindUser, "MS4wLjABAAAAdB"},
-		"https://www.iesdouyin.com/share/user/?sec_uid=MS4wLjABAAAAdB":                     {KindUser, "MS4wLjABAAAAdB"},
+		"https://www.iesdouyin.com/share/user/" + secUIDB + "?sec_uid=" + secUIDB + "&x=1": {KindUser, secUIDB},
+		"https://www.iesdouyin.com/share/user/?sec_uid=" + secUIDB:                         {KindUser, secUIDB},
 		"https://live.douyin.com/7318296342189919011":                                      {KindRoom, "7318296342189919011"},
 		"https://www.douyin.com/follow/live/775841227732":                                  {KindLive, "775841227732"},
 		"MS4wLjABAAAAVsneOf144eGDFf8Xp9QNb1VW6ovXnNT5SqJBhJfe8KQBKWKDTWK5Hh-_i9mJzb8C":     {KindUser, "MS4wLjABAAAAVsneOf144eGDFf8Xp9QNb1VW6ovXnNT5SqJBhJfe8KQBKWKDTWK5Hh-_i9mJzb8C"},
@@ -91,6 +94,10 @@ func TestParseURLMore(t *testing.T) {
 		"", "hello", "https://", "https://www.douyin.com/", "https://www.douyin.com/video/abc",
 		"https://www.douyin.com/user/self", "7298145681699622182", "https://v.douyin.com/iRNBho6u/",
 		"https://www.douyin.com/user/bad%20id",
+		// Not Douyin's id shapes (fetch.Is*ID).
+		"https://www.douyin.com/user/MS4wLjABAAAAdB", "https://www.douyin.com/user/abc",
+		"https://www.douyin.com/video/1234567", "https://www.douyin.com/collection/12",
+		"https://live.douyin.com/123", "https://webcast.amemv.com/douyin/webcast/reflow/775841227732",
 	} {
 		if got, ok := ParseURL(input); ok {
 			t.Errorf("ParseURL(%q) = %+v, want no match", input, got)

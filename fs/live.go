@@ -60,7 +60,7 @@ func (d *liveDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 	t := d.t
 	e, configured := lookupIn(d.entries(), name)
 	if !configured {
-		if !isDigits(name) {
+		if !fetch.IsWebRID(name) {
 			return nil, syscall.ENOENT
 		}
 		if _, err := t.roomByWebRID(ctx, name); err != nil {

@@ -106,7 +106,7 @@ func (d *mixesDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHa
 }
 
 func (d *mixesDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
-	if !isDigits(name) {
+	if !fetch.IsMixID(name) {
 		return nil, syscall.ENOENT
 	}
 	m, err := d.t.mix(ctx, name)

@@ -160,44 +160,13 @@ func idCandidates(name string) []string {
 		case digit && end < 0:
 			end = i + 1
 		case !digit && end >= 0:
-			if end-(i+1) >= minIDDigits {
+			if fetch.IsAwemeID(name[i+1 : end]) {
 				out = append(out, name[i+1:end])
 			}
 			end = -1
 		}
 	}
 	return out
-}
-
-const minIDDigits = 8
-
-// isDigits reports whether s is a plausible numeric Douyin id; it saves an
-// API call for names like ".git" or "desktop.ini" that file managers probe.
-func isDigits(s string) bool {
-	if len(s) < minIDDigits || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// isSecUID reports whether s could be a sec_user_id (URL-safe base64, long),
-// so that lookups of random names under users/ cost no API call.
-func isSecUID(s string) bool {
-	if len(s) < 20 || len(s) > 200 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // imageName is the name of picture i (0-based) of a post with n pictures:

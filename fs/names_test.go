@@ -181,20 +181,6 @@ func TestImageName(t *testing.T) {
 	}
 }
 
-func TestIsSecUIDAndDigits(t *testing.T) {
-	if !isSecUID("MS4wLjABAAAAv7iSuuXDJGDvJkmH_vz1qkDZYo1apxgzaxdBSeIuPiM") {
-		t.Fatal("a real sec_user_id was rejected")
-	}
-	for _, s := range []string{".git", "desktop.ini", "alice", "a/b"} {
-		if isSecUID(s) {
-			t.Errorf("isSecUID(%q) = true", s)
-		}
-	}
-	if !isDigits("7300000000000000001") || isDigits("73a") || isDigits("1234") {
-		t.Fatal("isDigits is wrong")
-	}
-}
-
 // FuzzPostName: any UTF-8 caption, nickname and template give a valid name
 // that still ends in (contains) the id.
 func FuzzPostName(f *testing.F) {

@@ -397,7 +397,7 @@ func (d *videosDir) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileH
 // post, a folder).
 func (d *videosDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {
 	id, video := strings.CutSuffix(name, suffixVideo)
-	if !isDigits(id) {
+	if !fetch.IsAwemeID(id) {
 		return nil, syscall.ENOENT
 	}
 	p, err := d.t.post(ctx, id)

@@ -72,7 +72,7 @@ func (d *usersDir) Lookup(ctx context.Context, name string, out *fuse.EntryOut) 
 		e, _ := lookupIn(d.configured(), name)
 		return t.child(ctx, d.EmbeddedInode(), e, &userDir{plainDir: plainDir{node{t: t}}, key: e.key, secUID: secUID, name: name}, out)
 	}
-	if !isSecUID(name) {
+	if !fetch.IsSecUserID(name) {
 		return nil, syscall.ENOENT
 	}
 	// Any other user: the profile call tells whether it exists.

@@ -280,9 +280,9 @@ func build(c *fileConfig) (*settings, error) {
 		case seen[u.Name]:
 			return nil, bad(key+".name", "%q is listed twice", u.Name)
 		}
-		if !validSecUID(u.SecUserID) {
-			return nil, bad(key+".sec_user_id", "%q (user %q) is not a sec_user_id: want %s followed by %d to %d URL-safe base64 characters, as in www.douyin.com/user/<sec_user_id>",
-				u.SecUserID, u.Name, secUIDPrefix, secUIDMinBody, secUIDMaxLen-len(secUIDPrefix))
+		if !fetch.IsSecUserID(u.SecUserID) {
+			return nil, bad(key+".sec_user_id", "%q (user %q) is not a sec_user_id: want %s, as in www.douyin.com/user/<sec_user_id>",
+				u.SecUserID, u.Name, fetch.SecUserIDShape)
 		}
 		seen[u.Name] = true
 		s.FS.Users = append(s.FS.Users, dfs.UserEntry{Name: u.Name, SecUID: u.SecUserID})
@@ -465,29 +465,6 @@ const (
 	minBlockSize = 64 << 10
 	maxBlockSize = 64 << 20
 )
-
-// A configured sec_user_id must look like one: Douyin's are
-// "MS4wLjABAAAA" plus 43 or 64 URL-safe base64 characters. Anything else
-// would only show an empty or failing user folder after mounting.
-const (
-	secUIDPrefix  = "MS4wLjABAAAA"
-	secUIDMinBody = 32
-	secUIDMaxLen  = 200 // fs answers lookups of sec_user_ids up to this long
-)
-
-func validSecUID(s string) bool {
-	body, ok := strings.CutPrefix(s, secUIDPrefix)
-	if !ok || len(body) < secUIDMinBody || len(s) > secUIDMaxLen {
-		return false
-	}
-	for i := 0; i < len(body); i++ {
-		b := body[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
-			return false
-		}
-	}
-	return true
-}
 
 func ownerID(key string, v, self int) (uint32, error) {
 	switch {

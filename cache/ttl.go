@@ -25,6 +25,11 @@ func NewTTL[K comparable, V any](maxItems int, ttl time.Duration) *TTL[K, V] {
 	if ttl < 0 {
 		ttl = 0
 	}
+	// expirable sweeps every ttl/100 and panics when that is zero; entries
+	// that short are expired by the time anyone asks anyway.
+	if ttl > 0 && ttl < 100 {
+		ttl = 100
+	}
 	return &TTL[K, V]{c: expirable.NewLRU[K, V](maxItems, nil, ttl)}
 }
 

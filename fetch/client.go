@@ -33,38 +33,118 @@ type Hosts struct {
 	WWW, Live, Webcast, MsToken, TTWID, WebID, ShortLink, SSO string
 }
 
-// Config is everything the API client needs, parsed by cmd.
+// Config is everything the API client needs, parsed by cmd; start from
+// DefaultConfig. Zero means zero: Retries 0 is one attempt, RetryBackoff 0
+// retries at once, MaxPages 0 is no cap, RateLimit 0 no limit.
 type Config struct {
 	Hosts          Hosts
 	Cookie         string // secret: never logged
 	UserAgent      string
 	Signing        sign.Scheme
 	Timeout        time.Duration // one request
-	Retries        int
-	RetryBackoff   time.Duration
-	RateLimit      float64 // API requests per second, all endpoints
+	Retries        int           // retries after the first attempt of a request
+	RetryBackoff   time.Duration // first back-off, doubling, with jitter
+	RateLimit      float64       // API requests per second, all endpoints
 	RateBurst      int
 	MaxConnections int
 	MaxBody        int64
 	PageSize       int
-	MaxEmptyPages  int
-	MaxPages       int
+	MaxEmptyPages  int    // at least 1
+	MaxPages       int    // 0 = no cap
 	VideoQuality   string // "best", "h264", "smallest"
 	Logger         *slog.Logger
 }
 
-// Defaults for zero Config fields (the values of config.toml).
-const (
-	defaultTimeout        = 15 * time.Second
-	defaultRetryBackoff   = 250 * time.Millisecond
-	defaultMaxConnections = 16
-	defaultMaxBody        = 16 << 20
-	defaultPageSize       = 20
-	defaultMaxEmptyPages  = 3
-	// maxRetryAfter caps a server's Retry-After so one answer cannot park a
-	// request for hours; the ctx deadline usually cuts it shorter.
-	maxRetryAfter = time.Minute
-)
+// DefaultConfig is the client's configuration as config.toml documents it:
+// Douyin's own hosts, a guest (no cookie).
+func DefaultConfig() Config {
+	return Config{
+		Hosts: Hosts{
+			WWW:       "https://www.douyin.com",
+			Live:      "https://live.douyin.com",
+			Webcast:   "https://webcast.amemv.com",
+			MsToken:   "https://mssdk.bytedance.com",
+			TTWID:     "https://ttwid.bytedance.com",
+			WebID:     "https://mcs.zijieapi.com",
+			ShortLink: "https://v.douyin.com",
+			SSO:       "https://sso.douyin.com",
+		},
+		UserAgent:      httpx.DefaultUserAgent,
+		Signing:        sign.SchemeABogus,
+		Timeout:        15 * time.Second,
+		Retries:        4,
+		RetryBackoff:   250 * time.Millisecond,
+		RateLimit:      5,
+		RateBurst:      10,
+		MaxConnections: 16,
+		MaxBody:        16 << 20,
+		PageSize:       20,
+		MaxEmptyPages:  3,
+		VideoQuality:   QualityBest,
+	}
+}
+
+// CheckBaseURL says why s cannot be a host's base URL, or nil. cmd checks
+// the configured hosts with it too.
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) base URL", s)
+	}
+	return nil
+}
+
+// CheckVideoQuality says why q is not a video quality, or nil.
+func CheckVideoQuality(q string) error {
+	switch q {
+	case QualityBest, QualityH264, QualitySmallest:
+		return nil
+	}
+	return fmt.Errorf("%q is not %s, %s or %s", q, QualityBest, QualityH264, QualitySmallest)
+}
+
+// check refuses what cannot work, naming the field.
+func (c Config) check() error {
+	for _, h := range []struct{ name, v string }{{"www", c.Hosts.WWW}, {"live", c.Hosts.Live}, {"webcast", c.Hosts.Webcast}} {
+		if h.v == "" {
+			return fmt.Errorf("fetch: host %s is not configured", h.name)
+		}
+	}
+	for _, h := range []struct{ name, v string }{
+		{"www", c.Hosts.WWW}, {"live", c.Hosts.Live}, {"webcast", c.Hosts.Webcast},
+		{"mstoken", c.Hosts.MsToken}, {"ttwid", c.Hosts.TTWID}, {"webid", c.Hosts.WebID},
+		{"short_link", c.Hosts.ShortLink}, {"sso", c.Hosts.SSO},
+	} {
+		if h.v == "" {
+			continue
+		}
+		if err := CheckBaseURL(h.v); err != nil {
+			return fmt.Errorf("fetch: host %s: %w", h.name, err)
+		}
+	}
+	if err := CheckVideoQuality(c.VideoQuality); err != nil {
+		return fmt.Errorf("fetch: video quality: %w", err)
+	}
+	switch {
+	case strings.ContainsAny(c.Cookie, "\r\n"):
+		return errors.New("fetch: the cookie contains a line break")
+	case c.UserAgent == "":
+		return errors.New("fetch: no User-Agent")
+	case c.Timeout <= 0:
+		return fmt.Errorf("fetch: Timeout %v is not positive", c.Timeout)
+	case c.Retries < 0 || c.RetryBackoff < 0:
+		return fmt.Errorf("fetch: Retries %d or RetryBackoff %v is negative", c.Retries, c.RetryBackoff)
+	case c.MaxConnections <= 0 || c.MaxBody <= 0 || c.PageSize <= 0:
+		return fmt.Errorf("fetch: MaxConnections %d, MaxBody %d and PageSize %d must be positive", c.MaxConnections, c.MaxBody, c.PageSize)
+	case c.MaxEmptyPages < 1 || c.MaxPages < 0:
+		return fmt.Errorf("fetch: MaxEmptyPages %d is below 1 or MaxPages %d negative", c.MaxEmptyPages, c.MaxPages)
+	}
+	return nil
+}
+
+// maxRetryAfter caps a server's Retry-After so one answer cannot park a
+// request for hours; the ctx deadline usually cuts it shorter.
+const maxRetryAfter = time.Minute
 
 // Client speaks Douyin's web API. It is safe for concurrent use.
 type Client struct {
@@ -91,70 +171,18 @@ type Client struct {
 	closed    atomic.Bool
 }
 
-// NewClient checks cfg, fills defaults for zero fields and builds a client.
-// No request is made until the first API call: tokens are fetched lazily.
+// NewClient checks cfg and builds a client. No request is made until the
+// first API call: tokens are fetched lazily.
 //
 // Hosts WWW, Live and Webcast are required. An empty MsToken host means
 // "use the false msToken"; an empty TTWID host means no ttwid is fetched;
 // an empty ShortLink host disables short links; an empty SSO host disables
 // login. WebID is accepted but unused: F2 sends no webid (§5.3).
 func NewClient(cfg Config) (*Client, error) {
-	for _, h := range []struct{ name, v string }{{"www", cfg.Hosts.WWW}, {"live", cfg.Hosts.Live}, {"webcast", cfg.Hosts.Webcast}} {
-		if h.v == "" {
-			return nil, fmt.Errorf("fetch: host %s is not configured", h.name)
-		}
-	}
-	for _, h := range []struct{ name, v string }{
-		{"www", cfg.Hosts.WWW}, {"live", cfg.Hosts.Live}, {"webcast", cfg.Hosts.Webcast},
-		{"mstoken", cfg.Hosts.MsToken}, {"ttwid", cfg.Hosts.TTWID}, {"webid", cfg.Hosts.WebID},
-		{"short_link", cfg.Hosts.ShortLink}, {"sso", cfg.Hosts.SSO},
-	} {
-		if h.v == "" {
-			continue
-		}
-		u, err := url.Parse(h.v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("fetch: host %s = %q is not an http(s) base URL", h.name, h.v)
-		}
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	cfg.Hosts = trimHosts(cfg.Hosts)
-	if strings.ContainsAny(cfg.Cookie, "\r\n") {
-		return nil, fmt.Errorf("fetch: the cookie contains a line break")
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = httpx.DefaultUserAgent
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = defaultTimeout
-	}
-	if cfg.Retries < 0 {
-		cfg.Retries = 0
-	}
-	if cfg.RetryBackoff <= 0 {
-		cfg.RetryBackoff = defaultRetryBackoff
-	}
-	if cfg.MaxConnections <= 0 {
-		cfg.MaxConnections = defaultMaxConnections
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = defaultMaxBody
-	}
-	if cfg.PageSize <= 0 {
-		cfg.PageSize = defaultPageSize
-	}
-	if cfg.MaxEmptyPages <= 0 {
-		cfg.MaxEmptyPages = defaultMaxEmptyPages
-	}
-	if cfg.MaxPages < 0 {
-		cfg.MaxPages = 0
-	}
-	switch cfg.VideoQuality {
-	case "":
-		cfg.VideoQuality = QualityBest
-	case QualityBest, QualityH264, QualitySmallest:
-	default:
-		return nil, fmt.Errorf("fetch: unknown video quality %q (want best, h264 or smallest)", cfg.VideoQuality)
-	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -76,16 +76,20 @@ func (s *stub) requests(path string) []recorded {
 	return out
 }
 
+// testConfig is DefaultConfig on exactly these hosts (an empty one is
+// off) and without a rate limit.
+func testConfig(h Hosts) Config {
+	cfg := DefaultConfig()
+	cfg.Hosts, cfg.RateLimit = h, 0
+	return cfg
+}
+
 func (s *stub) client(t *testing.T, mutate ...func(*Config)) *Client {
 	t.Helper()
 	u := s.srv.URL
-	cfg := Config{
-		Hosts:        Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
-		Cookie:       "sid_tt=abc; ttwid=preset",
-		Timeout:      2 * time.Second,
-		Retries:      2,
-		RetryBackoff: time.Millisecond,
-	}
+	cfg := testConfig(Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"})
+	cfg.Cookie = "sid_tt=abc; ttwid=preset"
+	cfg.Timeout, cfg.Retries, cfg.RetryBackoff = 2*time.Second, 2, time.Millisecond
 	for _, m := range mutate {
 		m(&cfg)
 	}
@@ -611,17 +615,27 @@ func fmtErrorChain(err error) string {
 
 func TestNewClientValidates(t *testing.T) {
 	ok := Hosts{WWW: "https://www.douyin.com", Live: "https://live.douyin.com", Webcast: "https://webcast.amemv.com"}
-	for name, cfg := range map[string]Config{
-		"no www":         {Hosts: Hosts{Live: ok.Live, Webcast: ok.Webcast}},
-		"bad scheme":     {Hosts: Hosts{WWW: "ftp://x", Live: ok.Live, Webcast: ok.Webcast}},
-		"cookie with LF": {Hosts: ok, Cookie: "a=b\r\nX-Evil: 1"},
-		"quality":        {Hosts: ok, VideoQuality: "4k"},
+	for name, change := range map[string]func(c *Config){
+		"no www":           func(c *Config) { c.Hosts.WWW = "" },
+		"bad scheme":       func(c *Config) { c.Hosts.WWW = "ftp://x" },
+		"cookie with LF":   func(c *Config) { c.Cookie = "a=b\r\nX-Evil: 1" },
+		"quality":          func(c *Config) { c.VideoQuality = "4k" },
+		"no quality":       func(c *Config) { c.VideoQuality = "" },
+		"no user agent":    func(c *Config) { c.UserAgent = "" },
+		"no timeout":       func(c *Config) { c.Timeout = 0 },
+		"negative retries": func(c *Config) { c.Retries = -1 },
+		"no page size":     func(c *Config) { c.PageSize = 0 },
+		"no empty pages":   func(c *Config) { c.MaxEmptyPages = 0 },
 	} {
+		cfg := testConfig(ok)
+		change(&cfg)
 		if _, err := NewClient(cfg); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	c, err := NewClient(Config{Hosts: ok, Cookie: "a=1; sessionid_ss=x"})
+	cfg := testConfig(ok)
+	cfg.Cookie = "a=1; sessionid_ss=x"
+	c, err := NewClient(cfg)
 	if err != nil || !c.LoggedIn() {
 		t.Errorf("minimal config: %v, logged in %v", err, c != nil && c.LoggedIn())
 	}
@@ -669,7 +683,9 @@ func TestTokensSharedByConcurrentCalls(t *testing.T) {
 	}))
 	defer srv.Close()
 	u := srv.URL
-	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u, MsToken: u}, Cookie: "ttwid=x", Timeout: 5 * time.Second})
+	cfg := testConfig(Hosts{WWW: u, Live: u, Webcast: u, MsToken: u})
+	cfg.Cookie, cfg.Timeout = "ttwid=x", 5*time.Second
+	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,14 +34,9 @@ func fakeHosts(s *fakedouyin.Server) Hosts {
 
 func fakeClient(t *testing.T, s *fakedouyin.Server, cookie string, mutate ...func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{
-		Hosts:        fakeHosts(s),
-		Cookie:       cookie,
-		Timeout:      5 * time.Second,
-		Retries:      3,
-		RetryBackoff: time.Millisecond,
-		PageSize:     20,
-	}
+	cfg := testConfig(fakeHosts(s))
+	cfg.Cookie = cookie
+	cfg.Timeout, cfg.Retries, cfg.RetryBackoff = 5*time.Second, 3, time.Millisecond
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -29,7 +29,9 @@ func TestLiveStreamThroughClient(t *testing.T) {
 	}))
 	defer srv.Close()
 	u := srv.URL
-	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u}, Cookie: "sessionid=x", UserAgent: "UA", Timeout: 2 * time.Second})
+	cfg := testConfig(Hosts{WWW: u, Live: u, Webcast: u})
+	cfg.Cookie, cfg.UserAgent, cfg.Timeout = "sessionid=x", "UA", 2*time.Second
+	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,9 @@ func TestLiveStreamConnections(t *testing.T) {
 	}))
 	defer srv.Close()
 	u := srv.URL
-	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u}, Timeout: 2 * time.Second, MaxConnections: 2, RateLimit: 100, RateBurst: 100})
+	cfg := testConfig(Hosts{WWW: u, Live: u, Webcast: u})
+	cfg.Timeout, cfg.MaxConnections, cfg.RateLimit, cfg.RateBurst = 2*time.Second, 2, 100, 100
+	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +119,7 @@ func TestLoginRedirectsStayOnConfiguredHosts(t *testing.T) {
 	}))
 	defer sso.Close()
 	u := sso.URL
-	c, err := NewClient(Config{Hosts: Hosts{WWW: u, Live: u, Webcast: u, SSO: u}})
+	c, err := NewClient(testConfig(Hosts{WWW: u, Live: u, Webcast: u, SSO: u}))
 	if err != nil {
 		t.Fatal(err)
 	}

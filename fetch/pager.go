@@ -46,15 +46,10 @@ type Pager[T any] struct {
 }
 
 // NewPager builds a pager over any page function (tests use it for
-// stand-ins). maxEmptyPages <= 0 means 3; maxPages <= 0 means no cap.
+// stand-ins). maxPages 0 means no cap; maxEmptyPages below 1 counts as 1
+// (0 would end every list after its first page).
 func NewPager[T any](fn PageFunc[T], maxEmptyPages, maxPages int) *Pager[T] {
-	if maxEmptyPages <= 0 {
-		maxEmptyPages = defaultMaxEmptyPages
-	}
-	if maxPages < 0 {
-		maxPages = 0
-	}
-	return &Pager[T]{fn: fn, maxEmptyPages: maxEmptyPages, maxPages: maxPages}
+	return &Pager[T]{fn: fn, maxEmptyPages: max(maxEmptyPages, 1), maxPages: max(maxPages, 0)}
 }
 
 // Next returns the next page's items; io.EOF once the list is exhausted.

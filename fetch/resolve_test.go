@@ -129,10 +129,9 @@ func shortLinkServer(t *testing.T, links map[string]string) (*httptest.Server, *
 
 func resolveClient(t *testing.T, shortLink string) *Client {
 	t.Helper()
-	c, err := NewClient(Config{
-		Hosts:  Hosts{WWW: "http://127.0.0.1:1", Live: "http://127.0.0.1:1", Webcast: "http://127.0.0.1:1", ShortLink: shortLink},
-		Cookie: "sessionid=secret",
-	})
+	cfg := testConfig(Hosts{WWW: "http://127.0.0.1:1", Live: "http://127.0.0.1:1", Webcast: "http://127.0.0.1:1", ShortLink: shortLink})
+	cfg.Cookie = "sessionid=secret"
+	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,10 +31,10 @@ func benchFake(b *testing.B, opts fakedouyin.Options) (*fakedouyin.Server, *medi
 	}
 	b.Cleanup(func() { s.Close() })
 	u := s.URL()
-	c, err := fetch.NewClient(fetch.Config{
-		Hosts:     fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
-		RateLimit: 1000, RateBurst: 1000,
-	})
+	cfg := fetch.DefaultConfig()
+	cfg.Hosts = fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"}
+	cfg.RateLimit, cfg.RateBurst = 1000, 1000
+	c, err := fetch.NewClient(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -44,11 +44,11 @@ func newMediaFakeEnv(t *testing.T, opts fakedouyin.Options, budget int64, tweak 
 		t.Fatal(err)
 	}
 	u := s.URL()
-	c, err := fetch.NewClient(fetch.Config{
-		Hosts:   fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"},
-		Timeout: 5 * time.Second, Retries: 5, RetryBackoff: time.Millisecond,
-		RateLimit: 1000, RateBurst: 1000, PageSize: 20,
-	})
+	apiCfg := fetch.DefaultConfig()
+	apiCfg.Hosts = fetch.Hosts{WWW: u, Live: u, Webcast: u, MsToken: u, TTWID: u, WebID: u, SSO: u, ShortLink: u + "/v"}
+	apiCfg.Timeout, apiCfg.Retries, apiCfg.RetryBackoff = 5*time.Second, 5, time.Millisecond
+	apiCfg.RateLimit, apiCfg.RateBurst = 1000, 1000
+	c, err := fetch.NewClient(apiCfg)
 	if err != nil {
 		t.Fatal(err)
 	}

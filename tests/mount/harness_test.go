@@ -23,11 +23,8 @@ import (
 	"github.com/douyinfs/douyinfs/fetch"
 	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
-	"github.com/douyinfs/douyinfs/sign"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
-
-const userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0"
 
 // requireFUSE skips the test, saying why, when this machine cannot mount.
 func requireFUSE(t *testing.T) {
@@ -103,17 +100,13 @@ func start(t *testing.T, s setup) *env {
 	if s.login {
 		cookie = e.world.LoginCookie
 	}
-	apiCfg := fetch.Config{
-		Hosts:     fetch.Hosts{WWW: url, Live: url, Webcast: url, MsToken: url, TTWID: url, WebID: url, ShortLink: url + "/v", SSO: url},
-		Cookie:    cookie,
-		UserAgent: userAgent,
-		Signing:   sign.SchemeABogus,
-		Timeout:   10 * time.Second, Retries: 2, RetryBackoff: 20 * time.Millisecond,
-		RateLimit: 1000, RateBurst: 1000, MaxConnections: 16, MaxBody: 16 << 20,
-		PageSize: 20, MaxEmptyPages: 3, VideoQuality: "best",
-		Logger: logger,
-	}
-	// The defaults, with a smaller read-ahead and quicker retries.
+	// The defaults, on the fake, with quicker retries, no real rate limit
+	// and a smaller read-ahead.
+	apiCfg := fetch.DefaultConfig()
+	apiCfg.Hosts = fetch.Hosts{WWW: url, Live: url, Webcast: url, MsToken: url, TTWID: url, WebID: url, ShortLink: url + "/v", SSO: url}
+	apiCfg.Cookie, apiCfg.Logger = cookie, logger
+	apiCfg.Timeout, apiCfg.Retries, apiCfg.RetryBackoff = 10*time.Second, 2, 20*time.Millisecond
+	apiCfg.RateLimit, apiCfg.RateBurst = 1000, 1000
 	readerCfg := media.DefaultConfig()
 	readerCfg.PrefetchMax = 8 << 20
 	readerCfg.Timeout, readerCfg.Retries, readerCfg.RetryBackoff = 10*time.Second, 2, 20*time.Millisecond

@@ -251,10 +251,10 @@ func bigVideo(base, cfgPath string) (*media.Item, error) {
 			break
 		}
 	}
-	c, err := fetch.NewClient(fetch.Config{
-		Hosts:     fetch.Hosts{WWW: base, Live: base, Webcast: base, MsToken: base, TTWID: base, WebID: base, SSO: base, ShortLink: base + "/v"},
-		RateLimit: 100, RateBurst: 100,
-	})
+	api := fetch.DefaultConfig()
+	api.Hosts = fetch.Hosts{WWW: base, Live: base, Webcast: base, MsToken: base, TTWID: base, WebID: base, SSO: base, ShortLink: base + "/v"}
+	api.RateLimit, api.RateBurst = 100, 100
+	c, err := fetch.NewClient(api)
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,10 @@ func mountOptions(cfg Config) *gofs.Options {
 			// package) is needed. go-fuse falls back to the helper if the
 			// direct mount fails, and a normal user always uses it.
 			DirectMount: os.Geteuid() == 0,
+			// mount(2) takes read-only as a flag: in the data string "ro"
+			// would only mark the superblock, and the mount table would
+			// still say rw.
+			DirectMountFlags: syscall.MS_RDONLY | syscall.MS_NOSUID | syscall.MS_NODEV,
 		},
 		EntryTimeout:    &entry,
 		AttrTimeout:     &attr,

@@ -418,19 +418,19 @@ func build(c *fileConfig) (*settings, error) {
 		MaxPages:       c.Network.MaxPages,
 		VideoQuality:   c.Read.VideoQuality,
 	}
-	s.Reader = media.Config{
-		PrefetchStart:  int64(c.Read.PrefetchStart),
-		PrefetchMax:    int64(c.Read.PrefetchMax),
-		Parallel:       c.Read.ParallelConnections,
-		MaxConnections: c.Network.MaxConnections,
-		Timeout:        timeout,
-		Retries:        c.Network.Retries,
-		RetryBackoff:   time.Duration(c.Network.RetryBackoff),
-		UserAgent:      c.Account.UserAgent,
-		// Media CDNs check the Referer against the site the page came from.
-		Referer: strings.TrimSuffix(c.Hosts.WWW, "/") + "/",
-		Cookie:  c.Account.Cookie,
-	}
+	// Settings config.toml has no key for keep the reader's defaults.
+	s.Reader = media.DefaultConfig()
+	s.Reader.PrefetchStart = int64(c.Read.PrefetchStart)
+	s.Reader.PrefetchMax = int64(c.Read.PrefetchMax)
+	s.Reader.Parallel = c.Read.ParallelConnections
+	s.Reader.MaxConnections = c.Network.MaxConnections
+	s.Reader.Timeout = timeout
+	s.Reader.Retries = c.Network.Retries
+	s.Reader.RetryBackoff = time.Duration(c.Network.RetryBackoff)
+	s.Reader.UserAgent = c.Account.UserAgent
+	// Media CDNs check the Referer against the site the page came from.
+	s.Reader.Referer = strings.TrimSuffix(c.Hosts.WWW, "/") + "/"
+	s.Reader.Cookie = c.Account.Cookie
 	s.Blocks = cache.BlocksConfig{Budget: int64(c.Cache.MemoryBudget), BlockSize: int64(c.Cache.BlockSize)}
 	s.FS.LiveRooms = liveRooms
 	s.FS.Naming = dfs.Naming{

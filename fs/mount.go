@@ -153,5 +153,6 @@ func (s *Server) Unmount() error {
 // DropCaches forgets cached listings and metadata (SIGHUP).
 func (s *Server) DropCaches() { s.tree.dropCaches() }
 
-// Stats returns the figures of .douyinfs/stats.json, for metrics too.
-func (s *Server) Stats() map[string]any { return s.tree.statsMap() }
+// Stats returns a snapshot of the figures .douyinfs/stats.json shows, for
+// metrics too.
+func (s *Server) Stats() Stats { return s.tree.snapshot() }

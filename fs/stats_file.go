@@ -6,78 +6,122 @@ import (
 	"time"
 )
 
+// Stats is one snapshot of every layer's counters. .douyinfs/stats.json is
+// its JSON encoding and /metrics reads the same value, so the two cannot
+// disagree and a renamed key cannot silently lose a metric.
+type Stats struct {
+	// Headline figures a person looks for first: totals of the sections
+	// below ("errors" adds failed API calls to failed fs operations).
+	APICalls        int64 `json:"api_calls"`
+	APIErrors       int64 `json:"api_errors"`
+	BytesFetched    int64 `json:"bytes_fetched"`
+	CacheHits       int64 `json:"cache_hits"`
+	CacheMisses     int64 `json:"cache_misses"`
+	Errors          int64 `json:"errors"`
+	LiveStreamsOpen int64 `json:"live_streams_open"`
+	UptimeSeconds   int64 `json:"uptime_seconds"`
+
+	API   APIStats   `json:"api"`
+	Media MediaStats `json:"media"`
+	Cache CacheStats `json:"cache"`
+	FS    TreeStats  `json:"fs"`
+}
+
+// APIStats count Douyin API calls (fetch.ClientStats).
+type APIStats struct {
+	Requests map[string]int64 `json:"requests"` // by endpoint, retries included
+	Errors   map[string]int64 `json:"errors"`   // by endpoint, after retries
+	Retries  int64            `json:"retries"`
+	Rejected int64            `json:"rejected"` // empty bodies: signature or cookie refused
+}
+
+// MediaStats count the ranged media reader (media.Stats).
+type MediaStats struct {
+	BytesFetched     int64 `json:"bytes_fetched"`
+	Requests         int64 `json:"requests"`
+	Retries          int64 `json:"retries"`
+	Refreshes        int64 `json:"refreshes"`          // expired URLs fetched anew
+	PrefetchInFlight int64 `json:"prefetch_in_flight"` // bytes
+	OpenHandles      int64 `json:"open_handles"`
+}
+
+// CacheStats count the media block cache (cache.BlockStats).
+type CacheStats struct {
+	Hits      int64 `json:"hits"`
+	Misses    int64 `json:"misses"`
+	Evictions int64 `json:"evictions"`
+	Bytes     int64 `json:"bytes"`     // held now
+	InFlight  int64 `json:"in_flight"` // bytes reserved by fills in flight
+}
+
+// TreeStats count the file system's own operations.
+type TreeStats struct {
+	Lookups         int64 `json:"lookups"`
+	Errors          int64 `json:"errors"`
+	Interrupted     int64 `json:"interrupted"` // answered EINTR
+	ListingsCached  int64 `json:"listings_cached"`
+	LiveStreamsOpen int64 `json:"live_streams_open"`
+}
+
 // newStatsFile is .douyinfs/stats.json: what the daemon has cost so far. It
 // is rendered fresh on every open (direct I/O), so `cat` always sees now.
 func newStatsFile(t *tree) *bytesFile {
 	return &bytesFile{node: node{t: t}, what: "stats.json", direct: true,
 		content: func(context.Context) ([]byte, error) {
-			b, err := json.MarshalIndent(t.statsMap(), "", "  ")
+			s := t.snapshot()
+			b, err := json.MarshalIndent(&s, "", "  ")
 			return append(b, '\n'), err
 		}}
 }
 
-// statsMap gathers the counters of every layer. The flat keys at the top are
-// the ones a person looks for first; the sections hold the detail.
-func (t *tree) statsMap() map[string]any {
-	var api struct {
-		Requests map[string]int64 `json:"requests"`
-		Errors   map[string]int64 `json:"errors"`
-		Retries  int64            `json:"retries"`
-		Rejected int64            `json:"rejected"`
-	}
+// snapshot reads the counters of every layer once.
+func (t *tree) snapshot() Stats {
+	var s Stats
 	if t.api != nil {
 		cs := t.api.Stats()
-		api.Requests, api.Errors, api.Retries, api.Rejected = cs.Requests, cs.Errors, cs.Retries, cs.Rejected
+		s.API = APIStats{Requests: cs.Requests, Errors: cs.Errors, Retries: cs.Retries, Rejected: cs.Rejected}
 	}
-	var apiCalls, apiErrors int64
-	for _, n := range api.Requests {
-		apiCalls += n
+	// Empty, not null, when there is no client yet or nothing was sent.
+	if s.API.Requests == nil {
+		s.API.Requests = map[string]int64{}
 	}
-	for _, n := range api.Errors {
-		apiErrors += n
+	if s.API.Errors == nil {
+		s.API.Errors = map[string]int64{}
 	}
-	media := map[string]any{}
-	var bytesFetched int64
 	if t.media != nil {
 		ms := t.media.Stats()
-		bytesFetched = ms.BytesFetched
-		media = map[string]any{
-			"bytes_fetched":      ms.BytesFetched,
-			"requests":           ms.Requests,
-			"retries":            ms.Retries,
-			"refreshes":          ms.Refreshes,
-			"prefetch_in_flight": ms.PrefetchInFlight,
-			"open_handles":       ms.OpenHandles,
+		s.Media = MediaStats{
+			BytesFetched:     ms.BytesFetched,
+			Requests:         ms.Requests,
+			Retries:          ms.Retries,
+			Refreshes:        ms.Refreshes,
+			PrefetchInFlight: ms.PrefetchInFlight,
+			OpenHandles:      ms.OpenHandles,
 		}
 	}
 	bs := t.blocks()
+	s.Cache = CacheStats{Hits: bs.Hits, Misses: bs.Misses, Evictions: bs.Evictions, Bytes: bs.Bytes, InFlight: bs.InFlight}
 	t.listsMu.Lock()
 	listings := len(t.lists)
 	t.listsMu.Unlock()
-	return map[string]any{
-		"api_calls":         apiCalls,
-		"api_errors":        apiErrors,
-		"bytes_fetched":     bytesFetched,
-		"cache_hits":        bs.Hits,
-		"cache_misses":      bs.Misses,
-		"errors":            apiErrors + t.stats.errors.Load(),
-		"live_streams_open": t.stats.liveOpen.Load(),
-		"uptime_seconds":    int64(t.now().Sub(t.start) / time.Second),
-		"api":               api,
-		"media":             media,
-		"cache": map[string]any{
-			"hits":      bs.Hits,
-			"misses":    bs.Misses,
-			"evictions": bs.Evictions,
-			"bytes":     bs.Bytes,
-			"in_flight": bs.InFlight,
-		},
-		"fs": map[string]any{
-			"lookups":           t.stats.lookups.Load(),
-			"errors":            t.stats.errors.Load(),
-			"interrupted":       t.stats.interrupted.Load(),
-			"listings_cached":   listings,
-			"live_streams_open": t.stats.liveOpen.Load(),
-		},
+	s.FS = TreeStats{
+		Lookups:         t.stats.lookups.Load(),
+		Errors:          t.stats.errors.Load(),
+		Interrupted:     t.stats.interrupted.Load(),
+		ListingsCached:  int64(listings),
+		LiveStreamsOpen: t.stats.liveOpen.Load(),
 	}
+
+	for _, n := range s.API.Requests {
+		s.APICalls += n
+	}
+	for _, n := range s.API.Errors {
+		s.APIErrors += n
+	}
+	s.BytesFetched = s.Media.BytesFetched
+	s.CacheHits, s.CacheMisses = s.Cache.Hits, s.Cache.Misses
+	s.Errors = s.APIErrors + s.FS.Errors
+	s.LiveStreamsOpen = s.FS.LiveStreamsOpen
+	s.UptimeSeconds = int64(t.now().Sub(t.start) / time.Second)
+	return s
 }

@@ -1,71 +1,230 @@
 package main
 
 import (
-	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	dfs "github.com/douyinfs/douyinfs/fs"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-// statsLike has the shape of fs.Server.Stats: typed values, a struct for
-// the API section, nested maps.
-func statsLike() map[string]any {
-	api := struct {
-		Requests map[string]int64 `json:"requests"`
-		Errors   map[string]int64 `json:"errors"`
-		Retries  int64            `json:"retries"`
-		Rejected int64            `json:"rejected"`
-	}{map[string]int64{"user_posts": 10, "post_detail": 3}, map[string]int64{"user_posts": 2}, 4, 1}
-	return map[string]any{
-		"api_calls":      int64(13),
-		"cache_hits":     int64(100),
-		"uptime_seconds": int64(42),
-		"api":            api,
-		"media":          map[string]any{"bytes_fetched": int64(1 << 30), "open_handles": int64(3), "prefetch_in_flight": int64(4096)},
-		"cache":          map[string]any{"hits": int64(100), "misses": int64(9)},
-		"fs":             map[string]any{"lookups": int64(7), "new_figure": int64(5)},
+type fixedStats dfs.Stats
+
+func (f fixedStats) Stats() dfs.Stats { return dfs.Stats(f) }
+
+// distinctStats sets every figure of the snapshot to a different number, so
+// a metric that reads the wrong field shows.
+func distinctStats() dfs.Stats {
+	var s dfs.Stats
+	n := int64(0)
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Struct:
+			for i := range v.NumField() {
+				fill(v.Field(i))
+			}
+		case reflect.Int64:
+			n++
+			v.SetInt(n * 1000)
+		case reflect.Map:
+			n++
+			v.Set(reflect.ValueOf(map[string]int64{"user_posts": n * 1000, "post_detail": n*1000 + 1}))
+		default:
+			panic("distinctStats: a figure of kind " + v.Kind().String())
+		}
+	}
+	fill(reflect.ValueOf(&s).Elem())
+	return s
+}
+
+// scrape serves /metrics as the daemon does and parses the answer with
+// Prometheus's own text parser.
+func scrape(t *testing.T, src statsSource) map[string]*dto.MetricFamily {
+	t.Helper()
+	ms, err := listenMetrics("127.0.0.1:0", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms.serve(src)
+	defer ms.Close()
+	resp, err := http.Get("http://" + ms.ln.Addr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Fatalf("%s, Content-Type %q", resp.Status, ct)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	mfs, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("/metrics is not Prometheus text: %v\n%s", err, body)
+	}
+	return mfs
+}
+
+// Every figure of stats.json, but the headline totals, is a metric with
+// the same value; a new figure without a metric fails here.
+func TestMetricsFromStats(t *testing.T) {
+	s := distinctStats()
+	mfs := scrape(t, fixedStats(s))
+
+	// stats.json path -> metric. Headline totals repeat the sections.
+	want := map[string]string{
+		"api.requests":             "douyinfs_api_requests_total",
+		"api.errors":               "douyinfs_api_errors_total",
+		"api.retries":              "douyinfs_api_retries_total",
+		"api.rejected":             "douyinfs_api_rejected_total",
+		"media.requests":           "douyinfs_media_requests_total",
+		"media.bytes_fetched":      "douyinfs_media_bytes_total",
+		"media.retries":            "douyinfs_media_retries_total",
+		"media.refreshes":          "douyinfs_media_url_refreshes_total",
+		"media.prefetch_in_flight": "douyinfs_prefetch_in_flight_bytes",
+		"media.open_handles":       "douyinfs_open_handles",
+		"cache.hits":               "douyinfs_cache_hits_total",
+		"cache.misses":             "douyinfs_cache_misses_total",
+		"cache.evictions":          "douyinfs_cache_evictions_total",
+		"cache.bytes":              "douyinfs_cache_bytes",
+		"cache.in_flight":          "douyinfs_cache_in_flight_bytes",
+		"fs.lookups":               "douyinfs_fs_lookups_total",
+		"fs.errors":                "douyinfs_fs_errors_total",
+		"fs.interrupted":           "douyinfs_fs_interrupted_total",
+		"fs.listings_cached":       "douyinfs_fs_listings_cached",
+		"fs.live_streams_open":     "douyinfs_live_streams_open",
+		"uptime_seconds":           "douyinfs_uptime_seconds",
+	}
+	headline := []string{"api_calls", "api_errors", "bytes_fetched", "cache_hits", "cache_misses", "errors", "live_streams_open"}
+
+	raw, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	leaves := map[string]any{}
+	for k, v := range doc {
+		if sec, ok := v.(map[string]any); ok {
+			for k2, v2 := range sec {
+				leaves[k+"."+k2] = v2
+			}
+		} else if !slices.Contains(headline, k) {
+			leaves[k] = v
+		}
+	}
+	for _, path := range slices.Sorted(maps.Keys(leaves)) {
+		name, ok := want[path]
+		if !ok {
+			t.Errorf("stats.json figure %s has no metric", path)
+			continue
+		}
+		delete(want, path)
+		mf := mfs[name]
+		if mf == nil {
+			t.Errorf("%s: no %s in /metrics", path, name)
+			continue
+		}
+		switch v := leaves[path].(type) {
+		case float64:
+			if len(mf.Metric) != 1 || value(mf.Metric[0]) != v {
+				t.Errorf("%s = %v, %s = %v", path, v, name, mf.Metric)
+			}
+		case map[string]any:
+			got := map[string]float64{}
+			for _, m := range mf.Metric {
+				if len(m.Label) != 1 || m.Label[0].GetName() != "endpoint" {
+					t.Errorf("%s: labels %v", name, m.Label)
+					continue
+				}
+				got[m.Label[0].GetValue()] = value(m)
+			}
+			for ep, n := range v {
+				if got[ep] != n.(float64) {
+					t.Errorf("%s[%s] = %v, %s{endpoint=%q} = %v", path, ep, n, name, ep, got[ep])
+				}
+			}
+			if len(got) != len(v) {
+				t.Errorf("%s has %d endpoints, %s %d", path, len(v), name, len(got))
+			}
+		}
+	}
+	for path, name := range want {
+		t.Errorf("%s: stats.json has no %s", name, path)
+	}
+
+	// Names follow Prometheus's conventions: counters end in _total, units
+	// are in names.
+	var ours []*dto.MetricFamily
+	for name, mf := range mfs {
+		if strings.HasPrefix(name, "douyinfs_") {
+			ours = append(ours, mf)
+		}
+	}
+	problems, err := promlint.NewWithMetricFamilies(ours).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", p.Metric, p.Text)
+	}
+	// The runtime's and process's standard figures come along.
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes"} {
+		if mfs[name] == nil {
+			t.Errorf("no %s", name)
+		}
 	}
 }
 
-func TestWriteMetrics(t *testing.T) {
-	var b bytes.Buffer
-	if err := writeMetrics(&b, statsLike()); err != nil {
-		t.Fatal(err)
+func value(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue()
+	case m.Gauge != nil:
+		return m.Gauge.GetValue()
 	}
-	out := b.String()
-	for _, want := range []string{
-		"# TYPE douyinfs_api_requests_total counter\n" +
-			`douyinfs_api_requests_total{endpoint="post_detail"} 3` + "\n" +
-			`douyinfs_api_requests_total{endpoint="user_posts"} 10` + "\n",
-		`douyinfs_api_errors_total{endpoint="user_posts"} 2` + "\n",
-		"douyinfs_api_retries_total 4\n",
-		"douyinfs_api_rejected_total 1\n",
-		"douyinfs_media_bytes_total 1073741824\n",
-		"# TYPE douyinfs_prefetch_in_flight_bytes gauge\ndouyinfs_prefetch_in_flight_bytes 4096\n",
-		"# TYPE douyinfs_open_handles gauge\ndouyinfs_open_handles 3\n",
-		"douyinfs_cache_hits_total 100\n",
-		"douyinfs_cache_misses_total 9\n",
-		"douyinfs_fs_lookups_total 7\n",
-		"douyinfs_uptime_seconds 42\n",
-		// Not in the table: still exported.
-		"# TYPE douyinfs_fs_new_figure untyped\ndouyinfs_fs_new_figure 5\n",
+	return m.Untyped.GetValue()
+}
+
+// The collector describes exactly what it collects (checked by a pedantic
+// registry), with no endpoints yet as well.
+func TestStatsCollectorConsistent(t *testing.T) {
+	for _, s := range []dfs.Stats{distinctStats(), {}} {
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(statsCollector{fixedStats(s)})
+		if _, err := reg.Gather(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// The parser the tests rely on refuses what is not the text format, so a
+// broken /metrics fails them.
+func TestTextParserRejects(t *testing.T) {
+	for _, bad := range []string{
+		"douyinfs_cache_hits_total\n",                       // no value
+		"douyinfs_cache_hits_total 1 2 3\n",                 // trailing junk
+		"douyinfs-cache-hits 1\n",                           // invalid name
+		`douyinfs_api_requests_total{endpoint="a} 1` + "\n", // unterminated label
+		"# TYPE x counter\n# TYPE x gauge\nx 1\n",           // typed twice
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("missing %q in:\n%s", want, out)
+		p := expfmt.NewTextParser(model.LegacyValidation)
+		if _, err := p.TextToMetricFamilies(strings.NewReader(bad)); err == nil {
+			t.Errorf("parser accepted %q", bad)
 		}
-	}
-	// Headline totals are not repeated; absent figures are not invented.
-	for _, absent := range []string{"douyinfs_api_calls", "douyinfs_cache_hits ", "douyinfs_cache_evictions_total"} {
-		if strings.Contains(out, absent) {
-			t.Errorf("%q in:\n%s", absent, out)
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.HasPrefix(line, "# HELP ") && !strings.HasPrefix(line, "# TYPE ") && len(strings.Fields(line)) != 2 {
-			t.Errorf("bad line %q", line)
-		}
-	}
-	if got := escapeLabel("a\"b\\c\nd"); got != `a\"b\\c\nd` {
-		t.Errorf("escape: %s", got)
 	}
 }
 

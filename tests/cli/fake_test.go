@@ -8,13 +8,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func TestResolve(t *testing.T) {
@@ -201,7 +204,8 @@ func TestSIGHUPDropsListings(t *testing.T) {
 	}
 }
 
-// /metrics answers on loopback with the figures of .douyinfs/stats.json.
+// /metrics answers on loopback with the figures of .douyinfs/stats.json,
+// in text Prometheus's own parser accepts.
 func TestMetrics(t *testing.T) {
 	srv, config := startFake(t, nil)
 	p := startMount(t, "--config", config, "--metrics-addr", "127.0.0.1:0")
@@ -213,11 +217,44 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("no metrics URL in the log:\n%s", p.stderr(t))
 	}
 	user := srv.World().Users[0]
-	if _, err := os.ReadDir(filepath.Join(p.dir, "users", user.Name, "posts")); err != nil {
+	posts := filepath.Join(p.dir, "users", user.Name, "posts")
+	entries, err := os.ReadDir(posts)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.ReadFile(filepath.Join(p.dir, "users", user.Name, "profile.json")); err != nil {
 		t.Fatal(err)
+	}
+	// A whole video, so media and cache figures are not all zero.
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".mp4") {
+			if _, err := os.ReadFile(filepath.Join(posts, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	readStats := func() (dfs.Stats, []byte) {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join(p.dir, ".douyinfs", "stats.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s dfs.Stats
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s, raw
+	}
+	// Wait out read-ahead, which may still be fetching past the read.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		s, raw := readStats()
+		if s.Media.PrefetchInFlight == 0 && s.Cache.InFlight == 0 && s.Media.OpenHandles == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("media fetches still in flight after 10 s:\n%s", raw)
+		}
 	}
 
 	resp, err := http.Get(m[1])
@@ -229,45 +266,101 @@ func TestMetrics(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4") {
 		t.Fatalf("%s: %s %q", m[1], resp.Status, resp.Header.Get("Content-Type"))
 	}
-	metrics := string(body)
-
-	raw, err := os.ReadFile(filepath.Join(p.dir, ".douyinfs", "stats.json"))
+	mfs, err := parseMetrics(string(body))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("/metrics: %v\n%s", err, body)
 	}
-	var stats struct {
-		API struct {
-			Requests map[string]int64 `json:"requests"`
-		} `json:"api"`
-		Cache struct {
-			Hits   int64 `json:"hits"`
-			Misses int64 `json:"misses"`
-		} `json:"cache"`
+
+	stats, raw := readStats()
+	if len(stats.API.Requests) == 0 || stats.APICalls == 0 || stats.Media.BytesFetched == 0 {
+		t.Fatalf("stats.json shows no API requests or no media read:\n%s", raw)
 	}
-	if err := json.Unmarshal(raw, &stats); err != nil {
-		t.Fatal(err)
+
+	// Reading stats.json sends nothing to Douyin and reads no media: these
+	// figures cannot have moved between the two reads.
+	byEndpoint := map[string]float64{}
+	for _, s := range family(t, mfs, "douyinfs_api_requests_total", dto.MetricType_COUNTER).Metric {
+		if len(s.Label) != 1 || s.Label[0].GetName() != "endpoint" {
+			t.Errorf("douyinfs_api_requests_total labels %v", s.Label)
+		}
+		byEndpoint[s.Label[0].GetValue()] = s.Counter.GetValue()
 	}
-	if len(stats.API.Requests) == 0 {
-		t.Fatalf("stats.json shows no API requests:\n%s", raw)
-	}
-	// Nothing ran between the two reads: the figures must agree.
 	for ep, n := range stats.API.Requests {
-		want := `douyinfs_api_requests_total{endpoint="` + ep + `"} ` + strconv.FormatInt(n, 10) + "\n"
-		if !strings.Contains(metrics, want) {
-			t.Errorf("metrics lack %q:\n%s", want, metrics)
+		if byEndpoint[ep] != float64(n) {
+			t.Errorf("stats.json api.requests[%s] = %d, /metrics %v", ep, n, byEndpoint[ep])
 		}
 	}
-	for _, want := range []string{
-		"douyinfs_cache_hits_total " + strconv.FormatInt(stats.Cache.Hits, 10) + "\n",
-		"douyinfs_cache_misses_total " + strconv.FormatInt(stats.Cache.Misses, 10) + "\n",
-		"# TYPE douyinfs_api_retries_total counter\n",
-		"# TYPE douyinfs_media_bytes_total counter\n",
-		"# TYPE douyinfs_prefetch_in_flight_bytes gauge\n",
-		"# TYPE douyinfs_open_handles gauge\n",
+	if len(byEndpoint) != len(stats.API.Requests) {
+		t.Errorf("endpoints: stats.json %v, /metrics %v", stats.API.Requests, byEndpoint)
+	}
+	for _, c := range []struct {
+		name string
+		kind dto.MetricType
+		want int64
+	}{
+		{"douyinfs_api_retries_total", dto.MetricType_COUNTER, stats.API.Retries},
+		{"douyinfs_api_rejected_total", dto.MetricType_COUNTER, stats.API.Rejected},
+		{"douyinfs_media_requests_total", dto.MetricType_COUNTER, stats.Media.Requests},
+		{"douyinfs_media_bytes_total", dto.MetricType_COUNTER, stats.Media.BytesFetched},
+		{"douyinfs_cache_hits_total", dto.MetricType_COUNTER, stats.Cache.Hits},
+		{"douyinfs_cache_misses_total", dto.MetricType_COUNTER, stats.Cache.Misses},
+		{"douyinfs_prefetch_in_flight_bytes", dto.MetricType_GAUGE, stats.Media.PrefetchInFlight},
+		{"douyinfs_open_handles", dto.MetricType_GAUGE, stats.Media.OpenHandles},
+		{"douyinfs_live_streams_open", dto.MetricType_GAUGE, stats.LiveStreamsOpen},
 	} {
-		if !strings.Contains(metrics, want) {
-			t.Errorf("metrics lack %q:\n%s", want, metrics)
+		mf := family(t, mfs, c.name, c.kind)
+		if mf == nil {
+			continue
 		}
+		if len(mf.Metric) != 1 {
+			t.Errorf("%s: %d samples", c.name, len(mf.Metric))
+			continue
+		}
+		got := mf.Metric[0].GetCounter().GetValue() + mf.Metric[0].GetGauge().GetValue()
+		if got != float64(c.want) {
+			t.Errorf("%s = %v, stats.json %d", c.name, got, c.want)
+		}
+	}
+	for _, name := range []string{"douyinfs_fs_lookups_total", "douyinfs_uptime_seconds", "go_goroutines", "process_resident_memory_bytes"} {
+		if mfs[name] == nil {
+			t.Errorf("/metrics has no %s", name)
+		}
+	}
+}
+
+// parseMetrics reads the Prometheus text format with Prometheus's parser.
+func parseMetrics(text string) (map[string]*dto.MetricFamily, error) {
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	return p.TextToMetricFamilies(strings.NewReader(text))
+}
+
+func family(t *testing.T, mfs map[string]*dto.MetricFamily, name string, kind dto.MetricType) *dto.MetricFamily {
+	t.Helper()
+	mf := mfs[name]
+	if mf == nil {
+		t.Errorf("/metrics has no %s", name)
+		return &dto.MetricFamily{}
+	}
+	if mf.GetType() != kind {
+		t.Errorf("%s is a %s, want a %s", name, mf.GetType(), kind)
+	}
+	return mf
+}
+
+// TestMetrics can fail: the parser refuses text that is not the format.
+func TestMetricsParserRejects(t *testing.T) {
+	for _, bad := range []string{
+		"douyinfs_cache_hits_total\n",
+		"douyinfs_cache_hits_total 1 2 3\n",
+		`douyinfs_api_requests_total{endpoint="user_posts} 1` + "\n",
+		"# TYPE douyinfs_x counter\n# TYPE douyinfs_x gauge\n",
+	} {
+		if _, err := parseMetrics(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if _, err := parseMetrics("# TYPE douyinfs_x_total counter\ndouyinfs_x_total 1\n"); err != nil {
+		t.Error(err)
 	}
 }
 

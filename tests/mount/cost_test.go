@@ -158,7 +158,7 @@ func TestDropCaches(t *testing.T) {
 	if n := e.requests()[pathPosts]; n == 0 {
 		t.Errorf("after DropCaches the listing was not fetched again")
 	}
-	if s := e.srv.Stats(); s["api_calls"] == nil {
-		t.Errorf("Server.Stats() = %v, lacks api_calls", s)
+	if s := e.srv.Stats(); s.APICalls == 0 {
+		t.Errorf("Server.Stats() = %+v, counts no API calls", s)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -16,7 +16,7 @@ type cmdFlags struct {
 	configPath string
 	// overrides are the config-key flags in command-line order; applied on
 	// top of the config file, so a flag always wins over the file.
-	overrides []func(*fileConfig)
+	overrides []func(*settings)
 	// usage is the synopsis line and about the paragraph under it in --help.
 	usage, about string
 }
@@ -32,11 +32,10 @@ func newCmdFlags(name, usage, about string) *cmdFlags {
 	return f
 }
 
-// addConfig registers --config and the named flags that override single
-// config keys (see settingFlags).
-func (f *cmdFlags) addConfig(settingNames ...string) {
+// addConfig registers --config and the options' flags of the given names.
+func (f *cmdFlags) addConfig(flagNames ...string) {
 	f.set.StringVar(&f.configPath, "config", "", "read the configuration from `FILE` (default: $XDG_CONFIG_HOME/douyinfs/config.toml, else /etc/douyinfs/config.toml, else built-in defaults)")
-	f.addSettings(settingNames...)
+	f.addSettings(flagNames...)
 }
 
 // printHelp writes the synopsis, the description and every flag.
@@ -47,130 +46,45 @@ func (f *cmdFlags) printHelp(w io.Writer) {
 	f.set.SetOutput(io.Discard)
 }
 
-// settingFlag describes a flag that overrides one config key.
-type settingFlag struct {
-	name, key, usage string
-	isBool           bool
-	// parse checks the value when the flag is parsed and returns the change
-	// to make to the configuration once it is loaded.
-	parse func(string) (func(*fileConfig), error)
-}
-
-// setter builds a settingFlag.parse from a value parser and the field set.
-func setter[T any](parse func(string) (T, error), field func(*fileConfig) *T) func(string) (func(*fileConfig), error) {
-	return func(s string) (func(*fileConfig), error) {
-		v, err := parse(s)
-		if err != nil {
-			return nil, err
-		}
-		return func(c *fileConfig) { *field(c) = v }, nil
-	}
-}
-
-func parseString(s string) (string, error) { return s, nil }
-func parseInt(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a whole number", s)
-	}
-	return n, nil
-}
-func parseFloat(s string) (float64, error) {
-	n, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a number", s)
-	}
-	return n, nil
-}
-func parseBool(s string) (bool, error) {
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return false, fmt.Errorf("%q is not true or false", s)
-	}
-	return b, nil
-}
-
-// settingFlags lists every flag that overrides a config key. Each subcommand
-// picks the ones that matter to it by name.
-func settingFlags() []settingFlag {
-	return []settingFlag{
-		{name: "cookie-file", key: "account.cookie_file", usage: "read the Douyin cookie from `FILE` (mode 0600)",
-			parse: func(s string) (func(*fileConfig), error) {
-				// A cookie file named on the command line replaces an
-				// inline cookie from the config file rather than clash
-				// with it.
-				return func(c *fileConfig) { c.Account.CookieFile, c.Account.Cookie = s, "" }, nil
-			}},
-		{name: "signing", key: "account.signing", usage: "request signature, `SCHEME` a_bogus or x_bogus",
-			parse: setter(parseString, func(c *fileConfig) *string { return &c.Account.Signing })},
-		{name: "cache-budget", key: "cache.memory_budget", usage: "memory for cached media and read-ahead, `SIZE` like 512MiB",
-			parse: setter(parseSize, func(c *fileConfig) *byteSize { return &c.Cache.MemoryBudget })},
-		{name: "block-size", key: "cache.block_size", usage: "media is fetched and cached in blocks of `SIZE`",
-			parse: setter(parseSize, func(c *fileConfig) *byteSize { return &c.Cache.BlockSize })},
-		{name: "listing-ttl", key: "cache.listing_ttl", usage: "serve a listing for `DURATION` before refreshing it",
-			parse: setter(parseDuration, func(c *fileConfig) *duration { return &c.Cache.ListingTTL })},
-		{name: "prefetch-max", key: "read.prefetch_max", usage: "largest read-ahead window, `SIZE`",
-			parse: setter(parseSize, func(c *fileConfig) *byteSize { return &c.Read.PrefetchMax })},
-		{name: "video-quality", key: "read.video_quality", usage: "rendition served, `QUALITY` best, h264 or smallest",
-			parse: setter(parseString, func(c *fileConfig) *string { return &c.Read.VideoQuality })},
-		{name: "timeout", key: "network.timeout", usage: "longest wait for one HTTP request to connect, answer or make progress, `DURATION` like 15s",
-			parse: setter(parseDuration, func(c *fileConfig) *duration { return &c.Network.Timeout })},
-		{name: "op-timeout", key: "network.op_timeout", usage: "longest time for one operation (a listing, a lookup, a read) with its retries, `DURATION` like 60s; at least twice --timeout",
-			parse: setter(parseDuration, func(c *fileConfig) *duration { return &c.Network.OpTimeout })},
-		{name: "retries", key: "network.retries", usage: "retries of a request that failed transiently, `N`",
-			parse: setter(parseInt, func(c *fileConfig) *int { return &c.Network.Retries })},
-		{name: "rate-limit", key: "network.rate_limit", usage: "API requests per second, all endpoints together, `N`",
-			parse: setter(parseFloat, func(c *fileConfig) *float64 { return &c.Network.RateLimit })},
-		{name: "allow-other", key: "mount.allow_other", isBool: true, usage: "let users other than the mounting one see the tree",
-			parse: setter(parseBool, func(c *fileConfig) *bool { return &c.Mount.AllowOther })},
-		{name: "uid", key: "mount.uid", usage: "owner `UID` of every file (-1: the user running douyinfs)",
-			parse: setter(parseInt, func(c *fileConfig) *int { return &c.Mount.UID })},
-		{name: "gid", key: "mount.gid", usage: "group `GID` of every file (-1: the group running douyinfs)",
-			parse: setter(parseInt, func(c *fileConfig) *int { return &c.Mount.GID })},
-		{name: "umask", key: "mount.umask", usage: "permission bits removed from 0555/0444, `OCTAL` like 0022",
-			parse: setter(parseOctal, func(c *fileConfig) *octal { return &c.Mount.Umask })},
-		{name: "debug", key: "mount.debug", isBool: true, usage: "log every FUSE operation (very verbose)",
-			parse: setter(parseBool, func(c *fileConfig) *bool { return &c.Mount.Debug })},
-		{name: "log-level", key: "log.level", usage: "`LEVEL` debug, info, warn or error",
-			parse: setter(parseString, func(c *fileConfig) *string { return &c.Log.Level })},
-		{name: "log-format", key: "log.format", usage: "`FORMAT` of log lines, text or json",
-			parse: setter(parseString, func(c *fileConfig) *string { return &c.Log.Format })},
-	}
-}
-
+// addSettings registers the flags of the named options. Each one's usage is
+// the option's help, its config key and its default.
 func (f *cmdFlags) addSettings(names ...string) {
-	defs := settingFlags()
+	opts := options()
+	defaults := defaultSettings()
 	for _, name := range names {
-		i := indexOf(defs, name)
+		i := slices.IndexFunc(opts, func(o option) bool { return o.flag == name })
 		if i < 0 {
-			panic("douyinfs: no setting flag " + name) // a programming error
+			panic("douyinfs: no option has the flag " + name) // a programming error
 		}
-		d := defs[i]
-		apply := func(s string) error {
-			change, err := d.parse(s)
-			if err != nil {
-				return err
-			}
-			f.overrides = append(f.overrides, change)
-			return nil
+		o := opts[i]
+		usage := o.help + " (config: " + o.key
+		if def := o.b.format(defaults); def != "" && def != "false" {
+			usage += "; default " + def
 		}
-		usage := fmt.Sprintf("%s (config: %s)", d.usage, d.key)
-		if d.isBool {
-			f.set.BoolFunc(d.name, usage, apply)
-		} else {
-			f.set.Func(d.name, usage, apply)
-		}
+		f.set.Var(&optionFlag{b: o.b, flags: f}, name, usage+")")
 	}
 }
 
-func indexOf(defs []settingFlag, name string) int {
-	for i, d := range defs {
-		if d.name == name {
-			return i
-		}
-	}
-	return -1
+// optionFlag sets an option from the command line: the value is checked
+// for its syntax at once, the change kept for load.
+type optionFlag struct {
+	b     binding
+	flags *cmdFlags
 }
+
+// String is empty: the usage shows the default itself.
+func (v *optionFlag) String() string { return "" }
+
+func (v *optionFlag) Set(text string) error {
+	change, err := v.b.parseFlag(text)
+	if err != nil {
+		return err
+	}
+	v.flags.overrides = append(v.flags.overrides, change)
+	return nil
+}
+
+func (v *optionFlag) IsBoolFlag() bool { return v != nil && v.b != nil && v.b.isBool() }
 
 // parse parses args, allowing flags after positional arguments too
 // ("douyinfs mount /mnt -o ro", which is also how mount.fuse3 calls us).
@@ -204,16 +118,20 @@ func shortenFlagError(err error) error {
 	return err
 }
 
-// load finds and reads the config file, then applies the flags.
+// load reads the config file over the defaults, applies the flags and
+// checks the result.
 func (f *cmdFlags) load(getenv func(string) string) (*settings, error) {
-	c, err := loadConfig(findConfig(f.configPath, getenv))
-	if err != nil {
+	s := defaultSettings()
+	if err := loadConfig(findConfig(f.configPath, getenv), s); err != nil {
 		return nil, err
 	}
 	for _, change := range f.overrides {
-		change(c)
+		change(s)
 	}
-	return build(c)
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // mountOptions handles -o: comma-separated mount(8)-style options, so that

@@ -39,8 +39,8 @@ func TestFstabOptions(t *testing.T) {
 	if len(pos) != 2 || pos[0] != "douyin" || pos[1] != "/mnt/douyin" {
 		t.Errorf("positional: %q", pos)
 	}
-	if m.configPath != cfg || m.fsName != "dy" || m.metricsAddr != "127.0.0.1:9101" {
-		t.Errorf("config %q fsname %q metrics %q", m.configPath, m.fsName, m.metricsAddr)
+	if m.configPath != cfg || m.fsName != "dy" || s.MetricsAddr != "127.0.0.1:9101" {
+		t.Errorf("config %q fsname %q metrics %q", m.configPath, m.fsName, s.MetricsAddr)
 	}
 	if !s.FS.AllowOther || s.FS.UID != 1000 || s.FS.GID != 100 || s.FS.Umask != 0o027 || s.Blocks.Budget != 1<<30 {
 		t.Errorf("settings: allow_other %v uid %d gid %d umask %#o budget %d", s.FS.AllowOther, s.FS.UID, s.FS.GID, s.FS.Umask, s.Blocks.Budget)
@@ -126,6 +126,28 @@ func TestHelpListsEveryFlag(t *testing.T) {
 				t.Errorf("%s --help does not list -%s", name, fl.Name)
 			}
 		})
+	}
+}
+
+// A flag's --help line shows the option's help, key and default, from the
+// table.
+func TestHelpShowsKeysAndDefaults(t *testing.T) {
+	var out bytes.Buffer
+	c := &cli{stdout: &out, stderr: &out, getenv: noEnv}
+	c.run([]string{"mount", "--help"})
+	for _, want := range []string{
+		"retries of a request that failed transiently, N (0: one attempt) (config: network.retries; default 4)",
+		"(config: cache.memory_budget; default 512MiB)",
+		"(config: network.op_timeout; default 1m)",
+		"(config: mount.uid; default -1)",
+		"(config: mount.umask; default 0022)",
+		"(config: account.signing; default a_bogus)",
+		"(config: metrics.addr)",
+		"(config: mount.allow_other)",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), want) {
+			t.Errorf("mount --help lacks %q", want)
+		}
 	}
 }
 

@@ -23,13 +23,13 @@ type statsSource interface{ Stats() dfs.Stats }
 func checkMetricsAddr(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || port == "" {
-		return fmt.Errorf("--metrics-addr %q: want HOST:PORT, like 127.0.0.1:9101", addr)
+		return fmt.Errorf("%q: want HOST:PORT, like 127.0.0.1:9101", addr)
 	}
 	if host == "localhost" {
 		return nil
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("--metrics-addr %s: refusing a non-loopback address (there is no authentication); use 127.0.0.1:%s", addr, port)
+		return fmt.Errorf("%s: refusing a non-loopback address (there is no authentication); use 127.0.0.1:%s", addr, port)
 	}
 	return nil
 }
@@ -40,10 +40,8 @@ type metricsServer struct {
 	logger *slog.Logger
 }
 
+// listenMetrics listens at addr, which the metrics.addr check has passed.
 func listenMetrics(addr string, logger *slog.Logger) (*metricsServer, error) {
-	if err := checkMetricsAddr(addr); err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--metrics-addr: %w", err)

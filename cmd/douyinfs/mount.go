@@ -30,18 +30,16 @@ SIGHUP drops the cached listings and metadata. Flags override the config file.`
 // mountArgs are the flags of "douyinfs mount" and of the mount.fuse3 form.
 type mountArgs struct {
 	*cmdFlags
-	metricsAddr string
-	logFile     string
-	fsName      string
+	logFile string
+	fsName  string
 }
 
 func newMountArgs(name, usage string) *mountArgs {
 	f := newCmdFlags(name, usage, mountAbout)
 	f.addConfig("cookie-file", "signing", "cache-budget", "block-size", "prefetch-max", "video-quality",
 		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "debug",
-		"log-level", "log-format")
+		"log-level", "log-format", "metrics-addr")
 	m := &mountArgs{cmdFlags: f}
-	f.set.StringVar(&m.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`ADDR`/metrics; loopback only, like 127.0.0.1:9101 (default off)")
 	f.set.StringVar(&m.logFile, "log-file", "", "append log lines to `FILE` instead of stderr")
 	f.set.Var(mountOptions{set: f.set, fsName: &m.fsName}, "o",
 		"mount `OPTIONS`, comma-separated: ro, allow_other, uid=N, gid=N, umask=M, config=FILE, fsname=NAME, "+
@@ -202,14 +200,10 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		logOut = f
 	}
 	logger := newLogger(logOut, s.LogLevel, s.LogFormat, s.API.Cookie)
-	metricsAddr := s.MetricsAddr
-	if m.metricsAddr != "" {
-		metricsAddr = m.metricsAddr // the flag overrides the file
-	}
 	var metrics *metricsServer
-	if metricsAddr != "" {
+	if s.MetricsAddr != "" {
 		// Listen before mounting so a taken port fails the start, not later.
-		if metrics, err = listenMetrics(metricsAddr, logger); err != nil {
+		if metrics, err = listenMetrics(s.MetricsAddr, logger); err != nil {
 			return err
 		}
 		defer metrics.Close()

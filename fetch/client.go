@@ -205,13 +205,14 @@ func NewClient(cfg Config) (*Client, error) {
 		ReadTimeout:     cfg.Timeout,
 		MaxBody:         int(cfg.MaxBody),
 	})
-	c.live = media.NewLive(media.LiveConfig{
-		UserAgent:       cfg.UserAgent,
-		Referer:         cfg.Hosts.WWW + "/",
-		Timeout:         cfg.Timeout,
-		MaxConnsPerHost: liveConnsPerHost,
-		Logger:          log,
-	})
+	// Live streams have their own connections and limit (the default),
+	// never the ones API and media requests (network.max_connections) need.
+	live := media.DefaultLiveConfig()
+	live.UserAgent, live.Referer, live.Timeout, live.Logger = cfg.UserAgent, cfg.Hosts.WWW+"/", cfg.Timeout, log
+	var err error
+	if c.live, err = media.NewLive(live); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -50,11 +50,6 @@ func (c *Client) UserLiveStatus(ctx context.Context, uid string) (LiveStatus, er
 	return st, c.failed(ep, wrapEndpoint(ep, err))
 }
 
-// liveConnsPerHost bounds the live streams open at once to one host; they
-// have their own connections (media.Live), never the ones API and media
-// requests (network.max_connections) need.
-const liveConnsPerHost = 64
-
 // OpenLiveStream opens a live FLV stream with media.Live, as the API
 // client did before stream reading moved there: the request is counted
 // under the "live_stream" endpoint and a status other than 200 is an

@@ -17,17 +17,26 @@ import (
 	"github.com/douyinfs/douyinfs/fetch/httpx"
 )
 
-// LiveConfig tunes the live stream client. Zero values take the defaults
-// in brackets.
+// LiveConfig tunes the live stream client; start from DefaultLiveConfig.
 type LiveConfig struct {
-	UserAgent string // [httpx.DefaultUserAgent]
-	Referer   string // ["https://www.douyin.com/"]
+	UserAgent string
+	Referer   string
 	// Timeout bounds connecting and each wait for bytes: a stream that
-	// sends nothing for this long has stalled [15s].
+	// sends nothing for this long has stalled.
 	Timeout time.Duration
-	// MaxConnsPerHost bounds the streams open at once to one host [64].
+	// MaxConnsPerHost bounds the streams open at once to one host.
 	MaxConnsPerHost int
-	Logger          *slog.Logger
+	Logger          *slog.Logger // nil: no log
+}
+
+// DefaultLiveConfig is the live stream client as douyinfs runs it.
+func DefaultLiveConfig() LiveConfig {
+	return LiveConfig{
+		UserAgent:       httpx.DefaultUserAgent,
+		Referer:         "https://www.douyin.com/",
+		Timeout:         15 * time.Second,
+		MaxConnsPerHost: 64,
+	}
 }
 
 // Live opens live streams. A stream holds its connection for as long as it
@@ -52,18 +61,12 @@ var ErrStreamStalled = errors.New("the live stream stalled")
 var ErrNoFreeConn = errors.New("no free connection")
 
 // NewLive makes a live stream client.
-func NewLive(cfg LiveConfig) *Live {
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = httpx.DefaultUserAgent
-	}
-	if cfg.Referer == "" {
-		cfg.Referer = "https://www.douyin.com/"
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 15 * time.Second
-	}
-	if cfg.MaxConnsPerHost <= 0 {
-		cfg.MaxConnsPerHost = 64
+func NewLive(cfg LiveConfig) (*Live, error) {
+	switch {
+	case cfg.Timeout <= 0:
+		return nil, fmt.Errorf("media: live Timeout %v is not positive", cfg.Timeout)
+	case cfg.MaxConnsPerHost <= 0:
+		return nil, fmt.Errorf("media: live MaxConnsPerHost %d is not positive", cfg.MaxConnsPerHost)
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -77,7 +80,7 @@ func NewLive(cfg LiveConfig) *Live {
 		Progress:        cfg.Timeout,
 		Stream:          true,
 	})
-	return &Live{cfg: cfg, client: client, log: log}
+	return &Live{cfg: cfg, client: client, log: log}, nil
 }
 
 // Requests is how many requests opening streams has sent, redirects

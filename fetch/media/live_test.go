@@ -35,7 +35,7 @@ func TestLiveStream(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	u := srv.URL
-	l := NewLive(LiveConfig{Referer: u + "/", Timeout: 300 * time.Millisecond})
+	l := newLive(t, func(c *LiveConfig) { c.Referer, c.Timeout = u+"/", 300*time.Millisecond })
 	defer l.Close()
 	ctx := testCtx(t)
 
@@ -108,7 +108,7 @@ func TestLiveStreamReadContext(t *testing.T) {
 	defer srv.Close()
 	defer close(more)
 	u := srv.URL
-	l := NewLive(LiveConfig{Timeout: 20 * time.Second})
+	l := newLive(t, func(c *LiveConfig) { c.Timeout = 20 * time.Second })
 	defer l.Close()
 	s, err := l.Open(testCtx(t), u+"/s.flv")
 	if err != nil {
@@ -155,7 +155,7 @@ func TestLiveStreamConnections(t *testing.T) {
 	}))
 	defer srv.Close()
 	u := srv.URL
-	l := NewLive(LiveConfig{Timeout: 2 * time.Second, MaxConnsPerHost: 1})
+	l := newLive(t, func(c *LiveConfig) { c.Timeout, c.MaxConnsPerHost = 2*time.Second, 1 })
 	defer l.Close()
 	ctx := testCtx(t)
 	s, err := l.Open(ctx, u+"/s.flv")
@@ -185,4 +185,29 @@ func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// newLive is a live client on the defaults with change applied.
+func newLive(t *testing.T, change func(*LiveConfig)) *Live {
+	t.Helper()
+	cfg := DefaultLiveConfig()
+	change(&cfg)
+	l, err := NewLive(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestNewLiveRefusesZeros(t *testing.T) {
+	for name, change := range map[string]func(*LiveConfig){
+		"timeout":     func(c *LiveConfig) { c.Timeout = 0 },
+		"connections": func(c *LiveConfig) { c.MaxConnsPerHost = 0 },
+	} {
+		cfg := DefaultLiveConfig()
+		change(&cfg)
+		if _, err := NewLive(cfg); err == nil {
+			t.Errorf("%s 0 accepted", name)
+		}
+	}
 }

@@ -100,7 +100,7 @@ func TestMountBadInputs(t *testing.T) {
 // is readable, so run as nobody.
 func TestMountUnreadableConfig(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("SKIP: needs root to run douyinfs as another user")
+		missing(t, "SKIP: needs root to run douyinfs as another user")
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)

@@ -17,7 +17,7 @@ import (
 func TestMountWithoutFusermount(t *testing.T) {
 	requireFUSE(t)
 	if _, err := exec.LookPath("unshare"); err != nil {
-		t.Skip("SKIP: unshare is missing (apt-get install util-linux)")
+		missing(t, "SKIP: unshare is missing (apt-get install util-linux)")
 	}
 	work := t.TempDir()
 	mnt := filepath.Join(work, "mnt")

@@ -4,29 +4,25 @@ import (
 	"context"
 	"syscall"
 
+	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
 
 // bytesFile is a small generated file (README.txt, profile.json, room.json,
-// a post's .json sidecar): its content is rendered from memory, so its size
-// is exact before anyone reads it.
+// a post's .json sidecar, stats.json): its content is rendered from memory,
+// so its size is exact before anyone reads it.
 type bytesFile struct {
 	node
-	mtime   int64 // 0: the mount time
-	content func(ctx context.Context) ([]byte, error)
-	what    string // for logs
-	// direct marks content that changes on every open (stats.json): the
-	// kernel must not cache it, and the size it saw at stat may be stale.
-	direct bool
+	f *tree.BytesFile
 }
 
 func (f *bytesFile) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	b, err := f.content(ctx)
+	b, err := f.f.Content(ctx)
 	if err != nil {
-		return f.t.fail("getattr", f.what, err)
+		return f.t.fail("getattr", f.f.What, err)
 	}
-	f.t.attrs.file(out, int64(len(b)), f.mtime)
+	f.t.attrs.file(out, int64(len(b)), f.f.Mtime)
 	return 0
 }
 
@@ -38,12 +34,12 @@ func (f *bytesFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, ui
 	if writeFlags(flags) {
 		return nil, 0, syscall.EROFS
 	}
-	b, err := f.content(ctx)
+	b, err := f.f.Content(ctx)
 	if err != nil {
-		return nil, 0, f.t.fail("open", f.what, err)
+		return nil, 0, f.t.fail("open", f.f.What, err)
 	}
 	var fuseFlags uint32
-	if f.direct {
+	if f.f.Direct {
 		fuseFlags = fuse.FOPEN_DIRECT_IO
 	}
 	// The handle keeps the bytes it opened with, so a read never sees a

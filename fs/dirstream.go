@@ -4,30 +4,17 @@ import (
 	"context"
 	"syscall"
 
+	"github.com/douyinfs/douyinfs/fs/tree"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
 
-// dirent is one directory entry before it becomes a node: enough to answer
-// READDIR, with the key that gives its inode number.
-type dirent struct {
-	name string
-	dir  bool
-	key  string
-}
-
-func (e dirent) fuse(off uint64) fuse.DirEntry {
+// direntOf is e as READDIR reports it at offset off.
+func direntOf(e tree.Entry, off uint64) fuse.DirEntry {
 	mode := uint32(syscall.S_IFREG)
-	if e.dir {
+	if e.Dir {
 		mode = syscall.S_IFDIR
 	}
-	return fuse.DirEntry{Name: e.name, Mode: mode, Ino: inodeOf(e.key), Off: off}
-}
-
-// dirSource yields a directory's entries by offset. next returns the first
-// entry at or after off and the offset of the one after it; ok is false at
-// the end. Offsets are opaque to the kernel (0 is the start).
-type dirSource interface {
-	next(ctx context.Context, off uint64) (e dirent, nextOff uint64, ok bool, errno syscall.Errno)
+	return fuse.DirEntry{Name: e.Name, Mode: mode, Ino: e.Ino(), Off: off}
 }
 
 // dirHandle is an open directory. Each READDIR(PLUS) pulls entries one by
@@ -37,9 +24,8 @@ type dirSource interface {
 // Offsets 0 and 1 are "." and ".." (FUSE leaves them to the file system;
 // `ls -a` and some archivers expect them); the source's offsets follow.
 type dirHandle struct {
-	t    *tree
 	self uint64 // inode number of the directory, for "."
-	src  dirSource
+	src  tree.Stream
 	off  uint64
 }
 
@@ -59,7 +45,7 @@ func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Err
 		// kernel does (FUSE_UNKNOWN_INO); stat("..") gives the real one.
 		return &fuse.DirEntry{Name: "..", Mode: syscall.S_IFDIR, Ino: unknownIno, Off: dotEntries}, 0
 	}
-	e, next, ok, errno := h.src.next(ctx, h.off-dotEntries)
+	e, next, ok, errno := h.src.Next(ctx, h.off-dotEntries)
 	if errno == syscall.ENOENT {
 		// glibc's readdir takes ENOENT from getdents for the end of the
 		// directory: a list whose owner is gone would look empty.
@@ -69,7 +55,7 @@ func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Err
 		return nil, errno
 	}
 	h.off = next + dotEntries
-	de := e.fuse(h.off)
+	de := direntOf(e, h.off)
 	return &de, 0
 }
 
@@ -80,13 +66,3 @@ func (h *dirHandle) Seekdir(ctx context.Context, off uint64) syscall.Errno {
 }
 
 func (h *dirHandle) Releasedir(ctx context.Context, releaseFlags uint32) {}
-
-// sliceSource serves a small directory whose entries are known at opendir.
-type sliceSource []dirent
-
-func (s sliceSource) next(ctx context.Context, off uint64) (dirent, uint64, bool, syscall.Errno) {
-	if off >= uint64(len(s)) {
-		return dirent{}, off, false, 0
-	}
-	return s[off], off + 1, true, 0
-}

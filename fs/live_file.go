@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/douyinfs/douyinfs/fetch"
 	"github.com/douyinfs/douyinfs/fetch/media"
+	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -22,8 +22,7 @@ import (
 // size and no offsets (direct I/O, not seekable), like a pipe.
 type liveFile struct {
 	node
-	what    string
-	resolve func(ctx context.Context) (*fetch.Room, error)
+	f *tree.LiveFile
 }
 
 func (f *liveFile) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
@@ -64,15 +63,15 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 		return nil, 0, syscall.EROFS
 	}
 	t := f.t
-	rctx, cancel := t.apiContext(ctx)
-	room, err := f.resolve(rctx)
+	rctx, cancel := t.tree.APIContext(ctx)
+	room, err := f.f.Resolve(rctx)
 	cancel()
 	if err != nil {
-		return nil, 0, t.fail("open", f.what, err)
+		return nil, 0, t.fail("open", f.f.What, err)
 	}
 	url, ok := pickFLV(room.FLV, t.cfg.LiveQuality)
 	if !room.Living() || !ok {
-		return nil, 0, t.fail("open", f.what, fmt.Errorf("room %s is not live", room.RoomID))
+		return nil, 0, t.fail("open", f.f.What, fmt.Errorf("room %s is not live", room.RoomID))
 	}
 	// The stream lives until the file is closed, so its context is not the
 	// open call's; only connecting is bounded by OpTimeout, or cut short
@@ -89,18 +88,18 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 			err = context.DeadlineExceeded
 		}
 		if ctx.Err() != nil {
-			return nil, 0, t.interrupted("open", f.what)
+			return nil, 0, t.interrupted("open", f.f.What)
 		}
-		return nil, 0, t.fail("open", f.what, err)
+		return nil, 0, t.fail("open", f.f.What, err)
 	}
 	stop()
 	t.stats.liveOpen.Add(1)
-	return &liveHandle{t: t, rs: rs, what: f.what, turn: make(chan struct{}, 1)}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
+	return &liveHandle{t: t, rs: rs, what: f.f.What, turn: make(chan struct{}, 1)}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
 }
 
 // liveHandle is one open live stream.
 type liveHandle struct {
-	t    *tree
+	t    *fsys
 	what string
 	rs   *media.LiveStream
 	// turn is held by the read in progress: reads of a stream are

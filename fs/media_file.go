@@ -7,8 +7,7 @@ import (
 	"io"
 	"syscall"
 
-	"github.com/douyinfs/douyinfs/fetch"
-	"github.com/douyinfs/douyinfs/fetch/media"
+	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -19,18 +18,15 @@ import (
 // the page cache all trust it.
 type mediaFile struct {
 	node
-	m     *media.Item
-	mtime int64
-	post  *fetch.Post // for extended attributes; nil when not a post's file
-	what  string      // for logs
+	f *tree.MediaFile
 }
 
 func (f *mediaFile) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	size, err := f.t.mediaSize(ctx, f.m)
+	size, err := f.t.tree.MediaSize(ctx, f.f.Item)
 	if err != nil {
-		return f.t.fail("size", f.what, err)
+		return f.t.fail("size", f.f.What, err)
 	}
-	f.t.attrs.file(out, size, f.mtime)
+	f.t.attrs.file(out, size, f.f.Mtime)
 	return 0
 }
 
@@ -47,32 +43,32 @@ func (f *mediaFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, ui
 	}
 	// The size the kernel knows (a lookup told it); reads are checked
 	// against it.
-	size, err := f.t.mediaSize(ctx, f.m)
+	size, err := f.t.tree.MediaSize(ctx, f.f.Item)
 	if err != nil {
-		return nil, 0, f.t.fail("open", f.what, err)
+		return nil, 0, f.t.fail("open", f.f.What, err)
 	}
-	h := f.t.media.Open(f.m)
+	h := f.t.media.Open(f.f.Item)
 	if h == nil {
-		return nil, 0, f.t.fail("open", f.what, errors.New("the media reader gave no handle"))
+		return nil, 0, f.t.fail("open", f.f.What, errors.New("the media reader gave no handle"))
 	}
 	// A post's bytes never change: the kernel may keep its page cache
 	// across opens, so a second read never reaches the daemon.
-	return &mediaHandle{t: f.t, h: h, what: f.what, size: size}, fuse.FOPEN_KEEP_CACHE, 0
+	return &mediaHandle{t: f.t, h: h, what: f.f.What, size: size}, fuse.FOPEN_KEEP_CACHE, 0
 }
 
 func (f *mediaFile) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
-	return getxattr(postXattrs(f.post), attr, dest)
+	return getxattr(f.f.Xattrs(), attr, dest)
 }
 
 func (f *mediaFile) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
-	return listxattr(postXattrs(f.post), dest)
+	return listxattr(f.f.Xattrs(), dest)
 }
 
 // mediaHandle is one open media file; read-ahead state lives in the reader's
 // handle, one per open.
 type mediaHandle struct {
-	t    *tree
-	h    MediaHandle
+	t    *fsys
+	h    tree.MediaHandle
 	what string
 	size int64 // the file's size as the kernel knows it
 }
@@ -115,20 +111,4 @@ func (h *mediaHandle) Release(ctx context.Context) syscall.Errno {
 		h.t.log.Debug("closing media handle", "what", h.what, "err", err)
 	}
 	return 0
-}
-
-// mediaSize is m's exact size: from the listing when Douyin gave it, else
-// asked of the CDN once and remembered (sizes never change).
-func (t *tree) mediaSize(ctx context.Context, m *media.Item) (int64, error) {
-	if m.Size > 0 {
-		return m.Size, nil
-	}
-	if t.media == nil {
-		return 0, errors.New("no media reader")
-	}
-	return t.sizes.get(ctx, m.Key, func(ctx context.Context) (int64, error) {
-		ctx, cancel := t.apiContext(ctx)
-		defer cancel()
-		return t.media.Size(ctx, m)
-	})
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
@@ -16,7 +17,7 @@ import (
 // Server is a mounted tree.
 type Server struct {
 	srv        *fuse.Server
-	tree       *tree
+	fsys       *fsys
 	mountpoint string
 	unmount    sync.Once
 	unmountErr error
@@ -31,23 +32,23 @@ func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	var media Media
+	var media tree.Media
 	if deps.Media != nil {
-		media = readerMedia{deps.Media}
+		media = tree.ReaderMedia(deps.Media)
 	}
 	var blocks func() cache.BlockStats
 	if deps.Blocks != nil {
 		blocks = deps.Blocks.Stats
 	}
-	return mountTree(mountpoint, cfg, newTree(cfg, deps.API, media, blocks, deps.Logger))
+	return mountTree(mountpoint, cfg, newFS(cfg, deps.API, media, blocks, deps.Logger))
 }
 
 // mountTree mounts an assembled tree (unit tests pass stand-in services).
-func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
+func mountTree(mountpoint string, cfg Config, t *fsys) (*Server, error) {
 	if err := checkMountHelper(); err != nil {
 		return nil, err
 	}
-	root := &rootDir{node: node{t: t}}
+	root := &dirNode{node: node{t: t}, f: t.tree.Root()}
 	srv, err := gofs.Mount(mountpoint, root, mountOptions(t.cfg))
 	if err != nil {
 		return nil, fmt.Errorf("fs: mounting %s: %w", mountpoint, err)
@@ -55,9 +56,9 @@ func mountTree(mountpoint string, cfg Config, t *tree) (*Server, error) {
 	t.log.Info("mounted", "mountpoint", mountpoint)
 	go func() {
 		srv.Wait()
-		t.close()
+		t.tree.Close()
 	}()
-	return &Server{srv: srv, tree: t, mountpoint: mountpoint}, nil
+	return &Server{srv: srv, fsys: t, mountpoint: mountpoint}, nil
 }
 
 // checkMountHelper says in one line what to install when a normal user,
@@ -151,8 +152,8 @@ func (s *Server) Unmount() error {
 }
 
 // DropCaches forgets cached listings and metadata (SIGHUP).
-func (s *Server) DropCaches() { s.tree.dropCaches() }
+func (s *Server) DropCaches() { s.fsys.tree.DropCaches() }
 
 // Stats returns a snapshot of the figures .douyinfs/stats.json shows, for
 // metrics too.
-func (s *Server) Stats() Stats { return s.tree.snapshot() }
+func (s *Server) Stats() Stats { return s.fsys.snapshot() }

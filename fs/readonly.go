@@ -14,20 +14,7 @@ import (
 // (Unlink, Rmdir), which tools report confusingly.
 type node struct {
 	gofs.Inode
-	t *tree
-}
-
-// plainDir is a directory whose attributes are just the tree's defaults
-// (mode 0555, the mount's time): most of the tree's folders.
-type plainDir struct{ node }
-
-func (d *plainDir) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
-	d.t.attrs.dir(out, 0)
-	return 0
-}
-
-func (d *plainDir) Getattr(ctx context.Context, f gofs.FileHandle, out *fuse.AttrOut) syscall.Errno {
-	return d.fill(ctx, &out.Attr)
+	t *fsys
 }
 
 func (n *node) Setattr(ctx context.Context, f gofs.FileHandle, in *fuse.SetAttrIn, out *fuse.AttrOut) syscall.Errno {

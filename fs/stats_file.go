@@ -63,19 +63,16 @@ type TreeStats struct {
 	LiveStreamsOpen int64 `json:"live_streams_open"`
 }
 
-// newStatsFile is .douyinfs/stats.json: what the daemon has cost so far. It
-// is rendered fresh on every open (direct I/O), so `cat` always sees now.
-func newStatsFile(t *tree) *bytesFile {
-	return &bytesFile{node: node{t: t}, what: "stats.json", direct: true,
-		content: func(context.Context) ([]byte, error) {
-			s := t.snapshot()
-			b, err := json.MarshalIndent(&s, "", "  ")
-			return append(b, '\n'), err
-		}}
+// statsJSON renders .douyinfs/stats.json: what the daemon has cost so far.
+// It is rendered fresh on every open (direct I/O), so `cat` always sees now.
+func (t *fsys) statsJSON(context.Context) ([]byte, error) {
+	s := t.snapshot()
+	b, err := json.MarshalIndent(&s, "", "  ")
+	return append(b, '\n'), err
 }
 
 // snapshot reads the counters of every layer once.
-func (t *tree) snapshot() Stats {
+func (t *fsys) snapshot() Stats {
 	var s Stats
 	if t.api != nil {
 		cs := t.api.Stats()
@@ -101,9 +98,7 @@ func (t *tree) snapshot() Stats {
 	}
 	bs := t.blocks()
 	s.Cache = CacheStats{Hits: bs.Hits, Misses: bs.Misses, Evictions: bs.Evictions, Bytes: bs.Bytes, InFlight: bs.InFlight}
-	t.listsMu.Lock()
-	listings := len(t.lists)
-	t.listsMu.Unlock()
+	listings := t.tree.Listings()
 	s.FS = TreeStats{
 		Lookups:         t.stats.lookups.Load(),
 		Errors:          t.stats.errors.Load(),

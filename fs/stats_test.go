@@ -11,10 +11,10 @@ import (
 
 // stats.json keeps the keys scripts and the tests read, section by section.
 func TestStatsJSONShape(t *testing.T) {
-	tr := newTree(DefaultConfig(), nil, nil, nil, nil)
-	defer tr.close()
+	tr := newFS(DefaultConfig(), nil, nil, nil, nil)
+	defer tr.tree.Close()
 	tr.stats.errors.Add(2)
-	b, err := newStatsFile(tr).content(context.Background())
+	b, err := tr.statsJSON(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

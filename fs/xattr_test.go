@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fs/tree"
 )
 
 func TestXattrs(t *testing.T) {
 	p := &fetch.Post{ID: "7300000000000000001", Desc: "hi", Author: fetch.User{Nickname: "alice"}, ShareURL: "https://example.invalid/v"}
-	xs := postXattrs(p)
+	xs := tree.PostXattrs(p)
 
 	n, errno := listxattr(xs, nil)
 	if errno != syscall.ERANGE {
@@ -25,7 +26,7 @@ func TestXattrs(t *testing.T) {
 		t.Fatalf("listxattr = %q, want %q", buf, want)
 	}
 
-	for name, value := range map[string]string{xattrID: p.ID, xattrDesc: "hi", xattrAuthor: "alice", xattrURL: p.ShareURL} {
+	for name, value := range map[string]string{"user.douyin.id": p.ID, "user.douyin.desc": "hi", "user.douyin.author": "alice", "user.douyin.url": p.ShareURL} {
 		size, errno := getxattr(xs, name, nil)
 		if errno != syscall.ERANGE || int(size) != len(value) {
 			t.Errorf("getxattr(%s) size probe = %d, %v", name, size, errno)
@@ -39,7 +40,7 @@ func TestXattrs(t *testing.T) {
 	if _, errno := getxattr(xs, "user.other", make([]byte, 10)); errno != syscall.ENODATA {
 		t.Errorf("missing attribute: errno %v, want ENODATA", errno)
 	}
-	if xs := postXattrs(nil); len(xs) != 0 {
+	if xs := tree.PostXattrs(nil); len(xs) != 0 {
 		t.Errorf("a non-post entry has attributes %v", xs)
 	}
 }

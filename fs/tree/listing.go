@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"context"
@@ -26,7 +26,7 @@ type listing[T any] struct {
 	keep  func(*T) bool                 // items to show (e.g. playable posts)
 	order listOrder
 	ttl   time.Duration
-	t     *tree
+	t     *Tree
 
 	fetchMu sync.Mutex // held while talking to Douyin for this list
 
@@ -58,7 +58,7 @@ const (
 	snapshot
 )
 
-func newListing[T any](t *tree, what string, order listOrder, ttl time.Duration, open func() *fetch.Pager[T],
+func newListing[T any](t *Tree, what string, order listOrder, ttl time.Duration, open func() *fetch.Pager[T],
 	id func(*T) string, name func(*T, *uniqueNamer) string, keep func(*T) bool) *listing[T] {
 	l := &listing[T]{what: what, open: open, id: id, name: name, keep: keep, order: order, ttl: ttl, t: t}
 	l.resetLocked()
@@ -118,7 +118,7 @@ func (l *listing[T]) refresh(ctx context.Context) {
 		// Serve the last good listing; try again after a tenth of the TTL
 		// rather than making every opendir wait for a dead network.
 		l.fetched = l.t.now().Add(-l.ttl + l.ttl/10)
-		l.t.stats.errors.Add(1)
+		l.t.countError()
 		l.t.log.Warn("refreshing a listing failed; serving the last good one", "list", l.what, "err", err)
 		return
 	}

@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/douyinfs/douyinfs/fetch"
 )
 
-// errno maps an error from fetch to what the caller sees: a post or user that
+// Errno maps an error from fetch to what the caller sees: a post or user that
 // does not exist is ENOENT, anything else (network, rejected, timeout) is
 // EIO. A private list is not an error at all; callers check isPrivate first.
-func errno(err error) syscall.Errno {
+func Errno(err error) syscall.Errno {
 	switch {
 	case err == nil:
 		return 0
@@ -25,33 +25,25 @@ func errno(err error) syscall.Errno {
 
 func isPrivate(err error) bool { return errors.Is(err, fetch.ErrPrivate) }
 
-// fail logs why an operation failed (the kernel only passes on the errno)
+// Fail logs why an operation failed (the kernel only passes on the errno)
 // and counts it for stats.json.
-func (t *tree) fail(op, what string, err error) syscall.Errno {
-	e := errno(err)
+func (t *Tree) Fail(op, what string, err error) syscall.Errno {
+	e := Errno(err)
 	if e == syscall.ENOENT {
 		if name, ok := t.missingConfiguredUser(err); ok {
 			if _, warned := t.missingUsers.LoadOrStore(name, true); !warned {
-				t.stats.errors.Add(1)
+				t.countError()
 				t.log.Warn("a configured user does not exist on douyin; check its sec_user_id", "user", name, "err", err)
 			}
 		}
 		t.log.Debug("not found", "op", op, "what", what, "err", err)
 		return e
 	}
-	t.stats.errors.Add(1)
+	t.countError()
 	level := slog.LevelWarn
 	if errors.Is(err, context.Canceled) {
 		level = slog.LevelDebug // the caller gave up (interrupted)
 	}
 	t.log.Log(context.Background(), level, "operation failed", "op", op, "what", what, "err", err)
 	return e
-}
-
-// interrupted answers an operation whose caller was interrupted (a signal):
-// EINTR, counted, not an error.
-func (t *tree) interrupted(op, what string) syscall.Errno {
-	t.stats.interrupted.Add(1)
-	t.log.Debug("operation interrupted", "op", op, "what", what)
-	return syscall.EINTR
 }

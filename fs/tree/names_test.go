@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ func checkName(t testing.TB, name string) {
 }
 
 func TestPostBaseDefaultTemplate(t *testing.T) {
-	n := newNamer(DefaultConfig().Naming)
+	n := newNamer(testNaming())
 	p := &fetch.Post{ID: "7300000000000000001", CreateTime: 1697889407, Desc: "hello world"}
 	got := n.postBase(p)
 	want := "2023-10-21_19-56-47_hello world_7300000000000000001"
@@ -45,7 +45,7 @@ func TestPostBaseDefaultTemplate(t *testing.T) {
 }
 
 func TestPostBaseZoneDefaultsToShanghai(t *testing.T) {
-	n := newNamer(DefaultConfig().Naming) // Asia/Shanghai, not the host's zone
+	n := newNamer(testNaming()) // Asia/Shanghai, not the host's zone
 	p := &fetch.Post{ID: "7300000000000000001", CreateTime: 0, Desc: ""}
 	if got, want := n.postBase(p), "1970-01-01_08-00-00__7300000000000000001"; got != want {
 		t.Fatalf("postBase = %q, want %q", got, want)
@@ -69,7 +69,7 @@ func TestPostBaseOtherFields(t *testing.T) {
 }
 
 func TestPostBaseHostileDescs(t *testing.T) {
-	n := newNamer(Naming{Template: DefaultConfig().Naming.Template, Location: shanghai(t), MaxDescBytes: 1000})
+	n := newNamer(Naming{Template: testNaming().Template, Location: shanghai(t), MaxDescBytes: 1000})
 	descs := []string{
 		"a/b/c", "../../etc/passwd", "..", ".", "nul\x00byte", "line1\nline2\r\n",
 		"tab\there", strings.Repeat("😀", 300), "\u202eexe.mp4", "שלום עולם مرحبا",
@@ -96,7 +96,7 @@ func TestPostBaseHostileDescs(t *testing.T) {
 }
 
 func TestPostBaseLongDescCutOnRuneBoundary(t *testing.T) {
-	n := newNamer(Naming{Template: DefaultConfig().Naming.Template, Location: time.UTC, MaxDescBytes: 120})
+	n := newNamer(Naming{Template: testNaming().Template, Location: time.UTC, MaxDescBytes: 120})
 	p := &fetch.Post{ID: "7300000000000000001", Desc: strings.Repeat("中", 100)}
 	base := n.postBase(p)
 	checkName(t, base)
@@ -219,7 +219,7 @@ func FuzzSanitizeName(f *testing.F) {
 
 // max_desc_bytes = 0 means no caption in names, not a default length.
 func TestPostBaseZeroMaxDescLeavesCaptionOut(t *testing.T) {
-	cfg := DefaultConfig().Naming
+	cfg := testNaming()
 	cfg.MaxDescBytes = 0
 	p := &fetch.Post{ID: "7300000000000000001", CreateTime: 1697889407, Desc: "hello world"}
 	if got, want := newNamer(cfg).postBase(p), "2023-10-21_19-56-47__7300000000000000001"; got != want {

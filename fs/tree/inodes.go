@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import "hash/fnv"
 
@@ -12,9 +12,9 @@ import "hash/fnv"
 // cache). Directories never do: the kernel refuses a directory with two
 // parents, so a directory's key includes its parent's.
 
-// inodeOf maps a key to an inode number. The top bit is cleared to stay out
+// InodeOf maps a key to an inode number. The top bit is cleared to stay out
 // of go-fuse's automatic range, and 0 and 1 (invalid, the root) are avoided.
-func inodeOf(key string) uint64 {
+func InodeOf(key string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	ino := h.Sum64() &^ (1 << 63)

@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
-	"github.com/douyinfs/douyinfs/fetch/media"
-	"github.com/hanwen/go-fuse/v2/fuse"
 )
 
 // standIn is a cursor list of n posts, newest first, served pageSize at a
@@ -53,13 +51,28 @@ func (s *standIn) pager() *fetch.Pager[fetch.Post] {
 	}, 3, 0)
 }
 
-func testTree(t *testing.T, cfg Config) *tree {
-	t.Helper()
-	cfg.OpTimeout = 2 * time.Second
-	return newTree(cfg, nil, nil, nil, nil)
+// testConfig is fs.DefaultConfig's part that the tree sees.
+func testConfig() Config {
+	return Config{
+		Naming:     testNaming(),
+		ListingTTL: 5 * time.Minute, MetadataTTL: 10 * time.Minute, FeedTTL: 2 * time.Minute,
+		OpTimeout: time.Minute,
+	}
 }
 
-func postListing(t *tree, s *standIn, ttl time.Duration) *listing[fetch.Post] {
+func testNaming() Naming {
+	return Naming{Template: "{create}_{desc}_{aweme_id}", Location: time.FixedZone("Asia/Shanghai", 8*3600), MaxDescBytes: 120}
+}
+
+func testTree(t *testing.T, cfg Config) *Tree {
+	t.Helper()
+	cfg.OpTimeout = 2 * time.Second
+	tr := New(cfg, Services{})
+	t.Cleanup(tr.Close)
+	return tr
+}
+
+func postListing(t *Tree, s *standIn, ttl time.Duration) *listing[fetch.Post] {
 	return newListing(t, "test", newestFirst, ttl, s.pager,
 		func(p *fetch.Post) string { return p.ID },
 		func(p *fetch.Post, _ *uniqueNamer) string { return t.names.postBase(p) },
@@ -67,7 +80,7 @@ func postListing(t *tree, s *standIn, ttl time.Duration) *listing[fetch.Post] {
 }
 
 func TestListingPagesOnlyAsFarAsRead(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
+	tr := testTree(t, testConfig())
 	s := newStandIn(95, 20)
 	l := postListing(tr, s, time.Hour)
 	ctx := context.Background()
@@ -100,7 +113,7 @@ func TestListingPagesOnlyAsFarAsRead(t *testing.T) {
 }
 
 func TestListingPrivateIsEmpty(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
+	tr := testTree(t, testConfig())
 	s := newStandIn(10, 20)
 	s.err.Store(fmt.Errorf("likes: %w", fetch.ErrPrivate))
 	l := postListing(tr, s, time.Hour)
@@ -110,18 +123,18 @@ func TestListingPrivateIsEmpty(t *testing.T) {
 }
 
 func TestListingErrorWithNothingCached(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
+	tr := testTree(t, testConfig())
 	s := newStandIn(10, 20)
 	s.err.Store(errors.New("network down"))
 	l := postListing(tr, s, time.Hour)
 	_, _, err := l.at(context.Background(), 0)
-	if err == nil || errno(err) != syscall.EIO {
-		t.Fatalf("err = %v (errno %v), want an error mapped to EIO", err, errno(err))
+	if err == nil || Errno(err) != syscall.EIO {
+		t.Fatalf("err = %v (errno %v), want an error mapped to EIO", err, Errno(err))
 	}
 }
 
 func TestListingRefreshPrependsNewAndSurvivesFailure(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
+	tr := testTree(t, testConfig())
 	now := time.Unix(1700000000, 0)
 	tr.now = func() time.Time { return now }
 	s := newStandIn(30, 20)
@@ -161,65 +174,31 @@ func TestListingRefreshPrependsNewAndSurvivesFailure(t *testing.T) {
 	}
 }
 
-func TestPostsSourceOffsetsSurviveRefresh(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
+func TestPostsStreamOffsetsSurviveRefresh(t *testing.T) {
+	tr := testTree(t, testConfig())
 	now := time.Unix(1700000000, 0)
 	tr.now = func() time.Time { return now }
 	s := newStandIn(10, 20)
-	d := &postsDir{node: node{t: tr}, key: "k", listKey: "l", what: "test", order: newestFirst, ttl: time.Minute, open: s.pager}
+	d := tr.postsFolder("k", "l", "test", 0, newestFirst, time.Minute, s.pager, nil)
+	src, _ := d.Open(context.Background())
 	l := d.list()
-	src := &postsSource{d: d, l: l, shift: l.begin(context.Background())}
 	var names []string
 	off := uint64(0)
 	for i := 0; i < 3; i++ {
-		e, next, ok, errno := src.next(context.Background(), off)
+		e, next, ok, errno := src.Next(context.Background(), off)
 		if !ok || errno != 0 {
 			t.Fatal(ok, errno)
 		}
-		names = append(names, e.name)
+		names = append(names, e.Name)
 		off = next
 	}
 	// Another opener refreshes and two posts are prepended meanwhile.
 	s.ids = append([]string{"7399999999999999992", "7399999999999999991"}, s.ids...)
 	now = now.Add(2 * time.Minute)
 	l.begin(context.Background())
-	e, _, ok, _ := src.next(context.Background(), off)
-	if !ok || !strings.HasSuffix(e.name, s.ids[5]+suffixVideo) {
-		t.Fatalf("the open directory continued at %q, want the post after %v", e.name, names)
-	}
-}
-
-// Every write operation answers EROFS at the FUSE level too (not only
-// through the kernel's read-only mount flag).
-func TestNodesAreReadOnly(t *testing.T) {
-	tr := testTree(t, DefaultConfig())
-	n := &node{t: tr}
-	ctx := context.Background()
-	var out fuse.EntryOut
-	checks := map[string]syscall.Errno{
-		"setattr":     n.Setattr(ctx, nil, &fuse.SetAttrIn{}, &fuse.AttrOut{}),
-		"unlink":      n.Unlink(ctx, "x"),
-		"rmdir":       n.Rmdir(ctx, "x"),
-		"rename":      n.Rename(ctx, "x", nil, "y", 0),
-		"setxattr":    n.Setxattr(ctx, "user.x", nil, 0),
-		"removexattr": n.Removexattr(ctx, "user.x"),
-	}
-	_, checks["mkdir"] = n.Mkdir(ctx, "x", 0o755, &out)
-	_, checks["mknod"] = n.Mknod(ctx, "x", 0o644, 0, &out)
-	_, checks["link"] = n.Link(ctx, nil, "x", &out)
-	_, checks["symlink"] = n.Symlink(ctx, "t", "x", &out)
-	_, _, _, checks["create"] = n.Create(ctx, "x", 0, 0o644, &out)
-	_, _, _, checks["tmpfile"] = n.Tmpfile(ctx, 0, 0o644, &out)
-	m := &mediaFile{node: node{t: tr}, m: &media.Item{Key: "k"}}
-	_, _, checks["open media O_WRONLY"] = m.Open(ctx, syscall.O_WRONLY)
-	b := &bytesFile{node: node{t: tr}, content: func(context.Context) ([]byte, error) { return nil, nil }}
-	_, _, checks["open bytes O_RDWR"] = b.Open(ctx, syscall.O_RDWR)
-	lf := &liveFile{node: node{t: tr}}
-	_, _, checks["open stream O_WRONLY"] = lf.Open(ctx, syscall.O_WRONLY|syscall.O_TRUNC)
-	for op, got := range checks {
-		if got != syscall.EROFS {
-			t.Errorf("%s = %v, want EROFS", op, got)
-		}
+	e, _, ok, _ := src.Next(context.Background(), off)
+	if !ok || !strings.HasSuffix(e.Name, s.ids[5]+suffixVideo) {
+		t.Fatalf("the open directory continued at %q, want the post after %v", e.Name, names)
 	}
 }
 
@@ -251,21 +230,5 @@ func TestMemoSharesOneCall(t *testing.T) {
 	}
 	if calls.Load() != 1 {
 		t.Fatalf("%d calls for one key, want 1", calls.Load())
-	}
-}
-
-func TestPickFLV(t *testing.T) {
-	flv := map[string]string{"SD1": "sd1", "HD1": "hd1", "ORIGION": "o"}
-	if u, _ := pickFLV(flv, nil); u != "hd1" {
-		t.Errorf("default preference picked %q", u)
-	}
-	if u, _ := pickFLV(flv, []string{"SD1"}); u != "sd1" {
-		t.Errorf("preference SD1 picked %q", u)
-	}
-	if u, _ := pickFLV(map[string]string{"B": "b", "A": "a"}, []string{"FULL_HD1"}); u != "a" {
-		t.Errorf("fallback picked %q, want the first by name", u)
-	}
-	if _, ok := pickFLV(nil, nil); ok {
-		t.Error("no URLs, yet one was picked")
 	}
 }

@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 // readme renders README.txt: what is where in this mount, and how to add
 // users. It depends only on the configuration, so it is built without any
 // API call.
-func (t *tree) readme() []byte {
+func (t *Tree) readme() []byte {
 	var b strings.Builder
 	b.WriteString(`douyinfs: Douyin as a read-only file system
 ==========================================

@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"bytes"
@@ -39,15 +39,16 @@ func imagePost(ims ...fetch.Image) *fetch.Post {
 func TestImageMediaKeepsItsFormat(t *testing.T) {
 	var logs bytes.Buffer
 	api := &detailAPI{}
-	tr := newTree(DefaultConfig(), api, nil, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	tr := New(testConfig(), Services{API: api, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer tr.Close()
 	p := imagePost(
 		fetch.Image{Format: fetch.FormatJPEG, URLs: []string{tJPEG1}, All: []string{tWebP1, tWebP2, tJPEG1}},
 		fetch.Image{Format: fetch.FormatWebP, URLs: []string{tWebP1}, All: []string{tWebP1}},
 	)
-	d := &imagePostDir{node: node{t: tr}, post: p}
+	d := tr.imagePostFolder("k", p)
 	var names []string
-	for _, e := range d.entries() {
-		names = append(names, e.name)
+	for _, e := range ls(t, d) {
+		names = append(names, e.Name)
 	}
 	if want := []string{"01.jpeg", "02.webp"}; !slices.Equal(names, want) {
 		t.Fatalf("names %v, want %v", names, want)
@@ -67,8 +68,8 @@ func TestImageMediaKeepsItsFormat(t *testing.T) {
 	if err == nil || urls != nil {
 		t.Fatalf("refresh without a JPEG = %v, %v; want an error", urls, err)
 	}
-	if errno(err) != syscall.EIO {
-		t.Errorf("errno %v, want EIO", errno(err))
+	if Errno(err) != syscall.EIO {
+		t.Errorf("errno %v, want EIO", Errno(err))
 	}
 	if !strings.Contains(logs.String(), "no mirror in the format") {
 		t.Errorf("no warning logged: %q", logs.String())

@@ -1,4 +1,4 @@
-package fs
+package tree
 
 import (
 	"context"
@@ -34,7 +34,7 @@ type API interface {
 var _ API = (*fetch.Client)(nil)
 
 // Media is the ranged reader as the tree uses it; *media.Reader is
-// adapted by readerMedia.
+// adapted by ReaderMedia.
 type Media interface {
 	Size(ctx context.Context, m *media.Item) (int64, error)
 	Open(m *media.Item) MediaHandle
@@ -47,8 +47,10 @@ type MediaHandle interface {
 	Close() error
 }
 
-// readerMedia adapts *media.Reader (whose Open returns a concrete type)
+// ReaderMedia adapts *media.Reader (whose Open returns a concrete type)
 // to Media.
+func ReaderMedia(r *media.Reader) Media { return readerMedia{r} }
+
 type readerMedia struct{ r *media.Reader }
 
 func (m readerMedia) Size(ctx context.Context, md *media.Item) (int64, error) {

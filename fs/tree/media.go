@@ -1,0 +1,24 @@
+package tree
+
+import (
+	"context"
+	"errors"
+
+	"github.com/douyinfs/douyinfs/fetch/media"
+)
+
+// MediaSize is m's exact size: from the listing when Douyin gave it, else
+// asked of the CDN once and remembered (sizes never change).
+func (t *Tree) MediaSize(ctx context.Context, m *media.Item) (int64, error) {
+	if m.Size > 0 {
+		return m.Size, nil
+	}
+	if t.media == nil {
+		return 0, errors.New("no media reader")
+	}
+	return t.sizes.get(ctx, m.Key, func(ctx context.Context) (int64, error) {
+		ctx, cancel := t.apiContext(ctx)
+		defer cancel()
+		return t.media.Size(ctx, m)
+	})
+}

@@ -21,6 +21,7 @@ type fakeAPI struct {
 	userMix  map[string][]fetch.Mix
 	folders  []fetch.CollectFolder
 	pageSize int
+	down     error // every call fails with it when set
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -64,6 +65,9 @@ func (f *fakeAPI) Stats() fetch.ClientStats { return fetch.ClientStats{} }
 
 func (f *fakeAPI) UserProfile(ctx context.Context, secUID string) (*fetch.User, error) {
 	f.count("profile")
+	if f.down != nil {
+		return nil, f.down
+	}
 	if u, ok := f.users[secUID]; ok {
 		return u, nil
 	}

@@ -2,10 +2,12 @@ package tree
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
 )
@@ -287,5 +289,23 @@ func TestFolderErrors(t *testing.T) {
 	}
 	if _, errno := lookPath(tr, "users/gone/profile.json"); errno != syscall.ENOENT {
 		t.Errorf("its profile.json: %v, want ENOENT", errno)
+	}
+}
+
+// A user folder whose profile cannot be refreshed keeps showing the last
+// good one; with nothing remembered it fails with EIO.
+func TestUserFolderServesLastGoodProfile(t *testing.T) {
+	api := world()
+	tr := worldTree(t, api, nil)
+	now := time.Unix(1_700_000_000, 0)
+	tr.now = func() time.Time { return now }
+	want := names(ls(t, folder(t, tr, "users/alice")))
+	api.down = errors.New("douyin is down")
+	now = now.Add(time.Hour)
+	if got := names(ls(t, folder(t, tr, "users/alice"))); !slices.Equal(got, want) {
+		t.Errorf("with Douyin down: %v, want the last good %v", got, want)
+	}
+	if _, errno := lookPath(tr, "users/"+bobID); errno != syscall.EIO {
+		t.Errorf("a user whose profile was never fetched, Douyin down: %v, want EIO", errno)
 	}
 }

@@ -103,7 +103,7 @@ func (l *listing[T]) begin(ctx context.Context) int {
 
 // refresh brings a stale listing up to date; fetchMu is held.
 func (l *listing[T]) refresh(ctx context.Context) {
-	ctx, cancel := l.t.apiContext(ctx)
+	ctx, cancel := l.t.APIContext(ctx)
 	defer cancel()
 	var err error
 	switch l.order {
@@ -264,7 +264,7 @@ func (l *listing[T]) fetchMore(ctx context.Context, satisfied func() bool) error
 		return errNoPager
 	}
 
-	ctx, cancel := l.t.apiContext(ctx)
+	ctx, cancel := l.t.APIContext(ctx)
 	defer cancel()
 	items, err := p.Next(ctx)
 	l.mu.Lock()

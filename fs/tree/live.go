@@ -11,7 +11,7 @@ import (
 // (remembered for MetadataTTL).
 func (t *Tree) roomByWebRID(ctx context.Context, webRID string) (*fetch.Room, error) {
 	return t.rooms.get(ctx, "web:"+webRID, func(ctx context.Context) (*fetch.Room, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.LiveRoomByWebRID(ctx, webRID)
 	})
@@ -20,7 +20,7 @@ func (t *Tree) roomByWebRID(ctx context.Context, webRID string) (*fetch.Room, er
 // roomByID returns a live room by its room id (remembered for MetadataTTL).
 func (t *Tree) roomByID(ctx context.Context, roomID string) (*fetch.Room, error) {
 	return t.rooms.get(ctx, "room:"+roomID, func(ctx context.Context) (*fetch.Room, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.LiveRoomByRoomID(ctx, roomID)
 	})

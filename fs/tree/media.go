@@ -17,7 +17,7 @@ func (t *Tree) MediaSize(ctx context.Context, m *media.Item) (int64, error) {
 		return 0, errors.New("no media reader")
 	}
 	return t.sizes.get(ctx, m.Key, func(ctx context.Context) (int64, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.media.Size(ctx, m)
 	})

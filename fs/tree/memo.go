@@ -57,7 +57,7 @@ func (m *memo[V]) get(ctx context.Context, key string, fetch func(context.Contex
 		return last.v, nil
 	}
 	// The call is shared: fetch functions detach from the asker's
-	// cancellation (tree.apiContext) and keep only a deadline, so an asker
+	// cancellation (Tree.APIContext) and keep only a deadline, so an asker
 	// giving up, the first one included, does not fail the others.
 	ch := m.flight.DoChan(key, func() (any, error) {
 		v, err := fetch(ctx)

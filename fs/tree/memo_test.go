@@ -3,6 +3,7 @@ package tree
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,5 +85,36 @@ func TestMemoAskerGivesUp(t *testing.T) {
 	v, err := m.get(context.Background(), "k", func(context.Context) (int, error) { return 0, errors.New("asked twice") })
 	if v != 42 || err != nil {
 		t.Fatalf("next asker: %d, %v; want the first call's 42", v, err)
+	}
+}
+
+func TestMemoSharesOneCall(t *testing.T) {
+	m := newMemo[int](time.Minute, 16)
+	var calls atomic.Int64
+	release := make(chan struct{})
+	done := make(chan int, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			v, _ := m.get(context.Background(), "k", func(context.Context) (int, error) {
+				calls.Add(1)
+				<-release
+				return 42, nil
+			})
+			done <- v
+		}()
+	}
+	// Wait until the one call is in flight, then let it answer.
+	deadline := time.Now().Add(5 * time.Second)
+	for calls.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for i := 0; i < 8; i++ {
+		if v := <-done; v != 42 {
+			t.Fatalf("got %d", v)
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("%d calls for one key, want 1", calls.Load())
 	}
 }

@@ -10,7 +10,7 @@ import (
 // mix returns a mix's header by id (remembered for MetadataTTL).
 func (t *Tree) mix(ctx context.Context, id string) (*fetch.Mix, error) {
 	return t.mixes.get(ctx, id, func(ctx context.Context) (*fetch.Mix, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.MixDetail(ctx, id)
 	})

@@ -34,7 +34,7 @@ func isVideo(p *fetch.Post) bool { return p.Video != nil && p.Video.Best() != ni
 // post returns a post's details by id (remembered for MetadataTTL).
 func (t *Tree) post(ctx context.Context, id string) (*fetch.Post, error) {
 	return t.posts.get(ctx, id, func(ctx context.Context) (*fetch.Post, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.PostDetail(ctx, id)
 	})

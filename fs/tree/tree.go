@@ -110,17 +110,11 @@ func (t *Tree) Close() {
 	}
 }
 
-// apiContext bounds one API operation by OpTimeout. The answer is cached and
+// APIContext bounds one API operation by OpTimeout. The answer is cached and
 // shared, so the kernel interrupting one caller (any signal, even the Go
 // runtime's preemption signal in the caller) must not cancel it for others.
-func (t *Tree) apiContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), t.cfg.OpTimeout)
-}
-
-// APIContext is apiContext for fs (opening a live stream resolves the room
-// the same way).
 func (t *Tree) APIContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return t.apiContext(ctx)
+	return context.WithTimeout(context.WithoutCancel(ctx), t.cfg.OpTimeout)
 }
 
 // DropCaches forgets listings and metadata; sizes stay (content of a post

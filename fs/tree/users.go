@@ -15,7 +15,7 @@ import (
 // profile returns a user's profile (remembered for MetadataTTL).
 func (t *Tree) profile(ctx context.Context, secUID string) (*fetch.User, error) {
 	return t.profiles.get(ctx, secUID, func(ctx context.Context) (*fetch.User, error) {
-		ctx, cancel := t.apiContext(ctx)
+		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.UserProfile(ctx, secUID)
 	})

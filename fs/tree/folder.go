@@ -5,8 +5,10 @@ import (
 	"syscall"
 )
 
-// The kinds of folder. A new place in the tree is one of these, filled in:
-// no FUSE code.
+// The kinds of folder. A new place in the tree is one of these, filled in
+// by a constructor on *Tree (see videosFolder, userPostsFolder) and named
+// in its parent's entries; fs shows any Folder, so it needs no FUSE code.
+// A place none of them fits is a new type implementing Folder here.
 
 // folderMeta holds what every folder reports about itself.
 type folderMeta struct {

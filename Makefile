@@ -10,7 +10,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test unit demo bench stress fuzz deps deps-test deps-bench clean
+.PHONY: all build test unit demo bench stress fuzz mutate deps deps-test deps-bench clean
 
 all: build
 
@@ -51,6 +51,11 @@ stress: deps-test
 # A short run of every fuzz target (FUZZTIME each).
 fuzz:
 	@tests/scripts/fuzz.sh $(FUZZTIME)
+
+# Mutation testing (gremlins) of the committed tree: read path, pager, cache
+# budget code, fs; MUTATE_TIME seconds per file. Prints a score per package.
+mutate:
+	@tests/scripts/mutate.sh
 
 clean:
 	rm -rf bin

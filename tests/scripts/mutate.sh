@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# mutate.sh — mutation testing with gremlins (github.com/go-gremlins/gremlins)
+# on the committed tree (HEAD, in a temporary git worktree; the working tree
+# is never touched). Each target file gets MUTATE_TIME seconds (default 120);
+# gremlins tries a file's mutants in line order, runs the package's tests on
+# each with a timeout, and a mutant the tests do not fail "survived".
+# Prints every mutant, then a score per package: detected / all tried
+# (detected = tests failed or timed out; not covered counts as survived).
+#
+#   MUTATE_TARGETS="cache/flight.go fetch/pager.go" tests/scripts/mutate.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+per=${MUTATE_TIME:-120}
+coef=${MUTATE_TIMEOUT_COEFFICIENT:-10} # per-mutant timeout = this × the package's test time
+version=v0.6.0
+targets=${MUTATE_TARGETS:-"fetch/media/handle.go fetch/media/ranged.go fetch/media/prefetch.go fetch/media/state.go fetch/pager.go cache/budget.go cache/holds.go cache/flight.go fs/posts.go fs/listing.go"}
+
+gremlins=$(command -v gremlins || echo "$(go env GOPATH)/bin/gremlins")
+if [ ! -x "$gremlins" ]; then
+  go install "github.com/go-gremlins/gremlins/cmd/gremlins@$version"
+fi
+
+tmp=$(mktemp -d /tmp/mut-XXXXXX)
+wt=$tmp/tree
+git worktree add -q --detach "$wt" HEAD
+cleanup() { git worktree remove --force "$wt" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+mkdir "$tmp/gotmp"
+results=$tmp/results
+: >"$results"
+
+for f in $targets; do
+  dir=$(dirname "$f")
+  [ -f "$wt/$f" ] || { echo "mutate: no $f at HEAD" >&2; exit 1; }
+  # Exclude every other non-test file under the package directory.
+  excl=()
+  while IFS= read -r g; do
+    rel=${g#"$wt/$dir/"}
+    [ "$rel" = "$(basename "$f")" ] && continue
+    excl+=(-E "(^|/)${rel//./\\.}\$")
+  done < <(find "$wt/$dir" -name '*.go' ! -name '*_test.go')
+  echo "== $f (up to ${per}s)"
+  # -count=1: gremlins times the coverage run to set each mutant's timeout;
+  # a cached run would make every mutant time out.
+  (cd "$wt" && TMPDIR=$tmp/gotmp GOFLAGS="${GOFLAGS:-} -count=1" timeout -k 10 "$per" \
+    "$gremlins" unleash --workers 1 --timeout-coefficient "$coef" \
+      --arithmetic-base --conditionals-boundary --conditionals-negation \
+      --increment-decrement --invert-loopctrl --invert-negatives=false \
+      "${excl[@]}" "./$dir" 2>&1 || true) |
+    grep -E '^ *(KILLED|LIVED|TIMED OUT|NOT COVERED|NOT VIABLE) ' |
+    sed "s|\([a-z_]*\.go:\)|$dir/\1|" | tee -a "$results" || true
+done
+
+echo
+echo "== score per package (detected / tried)"
+awk -v targets="$targets" '
+  { pos = $NF; sub(/:.*/, "", pos); n = split(pos, p, "/"); pkg = p[1]; for (i = 2; i < n; i++) pkg = pkg "/" p[i]
+    if ($1 == "KILLED" || $1 == "TIMED") det[pkg]++
+    if ($1 == "LIVED" || $1 == "NOT" && $2 == "COVERED") surv[pkg]++
+    if (!(pkg in seen)) { seen[pkg] = 1; order[++k] = pkg } }
+  END { for (i = 1; i <= k; i++) { q = order[i]; t = det[q] + surv[q]
+          printf "%-14s %3d/%-3d %5.1f%%  (%d survived)\n", q, det[q], t, t ? 100 * det[q] / t : 0, surv[q] } }' "$results"
+echo
+echo "== survivors"
+grep -E '^ *(LIVED|NOT COVERED) ' "$results" || echo "none"

@@ -1,0 +1,102 @@
+package cache
+
+import (
+	"testing"
+	"time"
+)
+
+// Tests written to kill mutants that survived `make mutate` in holds.go.
+
+// heldBlock claims, fills and publishes block i of media m, puts it in
+// every one of hs and drops every other reference, so only holds keep it.
+func heldBlock(t *testing.T, c *Blocks, m string, i int64, hs ...*Holds) *Block {
+	t.Helper()
+	run := c.TryClaim(ClaimRequest{Media: m, First: i, Sizes: []int{testBS}, Last: -1})
+	if run == nil {
+		t.Fatalf("claim %s/%d refused: %+v", m, i, c.Stats())
+	}
+	fill(m, i, run.Buf(0))
+	b := run.Done(0, testBS, true)
+	run.Finish(nil)
+	for _, h := range hs {
+		h.Put(i, b)
+	}
+	b.Release()
+	c.Delete(BlockKey{m, i})
+	waitFor(t, "the cache to let go of "+m, b.onlyHeld)
+	return b
+}
+
+func TestDropOutsideKeepsOnlyTheWindow(t *testing.T) {
+	c := newTestBlocks(t, 64*testBS)
+	h := c.NewHolds()
+	defer h.Close()
+	for i := range int64(6) {
+		heldBlock(t, c, "w", i, h)
+	}
+	before := c.Stats().Used
+	h.DropOutside(2, 4)
+	for i := range int64(6) {
+		if want := i == 2 || i == 3; h.Has(i) != want {
+			t.Errorf("after DropOutside(2, 4): Has(%d) = %v", i, !want)
+		}
+	}
+	if got := c.Stats().Used; got != before-4*testBS {
+		t.Errorf("used %d after dropping 4 blocks, want %d", got, before-4*testBS)
+	}
+	if h.Bytes() != 2*testBS {
+		t.Errorf("held %d bytes, want %d", h.Bytes(), 2*testBS)
+	}
+}
+
+// A block two readers held, one of which has closed, is still reclaimable:
+// the closed reader's hold no longer counts.
+func TestReclaimAfterOtherHolderClosed(t *testing.T) {
+	c := newTestBlocks(t, 64*testBS)
+	a, b := c.NewHolds(), c.NewHolds()
+	defer a.Close()
+	heldBlock(t, c, "s", 0, a, b)
+	b.Close()
+	if got := c.reclaimHolds(testBS); got != testBS {
+		t.Fatalf("reclaimed %d bytes of a block only one open reader holds, want %d", got, testBS)
+	}
+	if a.Has(0) {
+		t.Error("reclaimed block still held")
+	}
+}
+
+// Reclaim takes exactly what is needed, from the reader idle longest,
+// farthest ahead first, and counts it.
+func TestReclaimTakesOnlyNeedLongestIdleFirst(t *testing.T) {
+	for round := range 8 {
+		c := newTestBlocks(t, 64*testBS)
+		hs := make([]*Holds, 5)
+		for k := range hs {
+			hs[k] = c.NewHolds()
+			defer hs[k].Close()
+			for i := range int64(3) {
+				heldBlock(t, c, string(rune('a'+k)), i, hs[k])
+			}
+		}
+		// hs[3] has been idle longest; the others by age in any order.
+		now := time.Now().UnixNano()
+		for k, h := range hs {
+			h.lastUse.Store(now - int64((k*7)%5+1)*int64(time.Second))
+		}
+		hs[3].lastUse.Store(now - int64(time.Hour))
+		if got := c.reclaimHolds(2 * testBS); got != 2*testBS {
+			t.Fatalf("round %d: reclaimed %d bytes, want exactly %d", round, got, 2*testBS)
+		}
+		for k, h := range hs {
+			for i := range int64(3) {
+				want := k != 3 || i == 0 // the idlest reader loses blocks 2 and 1
+				if h.Has(i) != want {
+					t.Fatalf("round %d: reader %d Has(%d) = %v, want %v", round, k, i, !want, want)
+				}
+			}
+		}
+		if s := c.Stats(); s.Reclaimed != 2*testBS {
+			t.Fatalf("round %d: stats count %d bytes reclaimed, want %d", round, s.Reclaimed, 2*testBS)
+		}
+	}
+}

@@ -24,7 +24,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/douyinfs/douyinfs/fetch/httpx"
-	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/sign"
 )
 
@@ -157,7 +156,6 @@ type Client struct {
 	verifyFp  string
 	tokens    tokens
 	stats     statsCounter
-	live      *media.Live  // transitional: see OpenLiveStream
 	feedIndex atomic.Int64 // refresh_index of the next home feed call
 
 	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
@@ -205,14 +203,6 @@ func NewClient(cfg Config) (*Client, error) {
 		ReadTimeout:     cfg.Timeout,
 		MaxBody:         int(cfg.MaxBody),
 	})
-	// Live streams have their own connections and limit (the default),
-	// never the ones API and media requests (network.max_connections) need.
-	live := media.DefaultLiveConfig()
-	live.UserAgent, live.Referer, live.Timeout, live.Logger = cfg.UserAgent, cfg.Hosts.WWW+"/", cfg.Timeout, log
-	var err error
-	if c.live, err = media.NewLive(live); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 
@@ -224,13 +214,11 @@ func trimHosts(h Hosts) Hosts {
 // ErrClosed is returned by calls on a closed Client.
 var ErrClosed = errors.New("fetch: the client is closed")
 
-// Close releases idle connections; later calls fail with ErrClosed. Open
-// live streams are not affected (close them yourself).
+// Close releases idle connections; later calls fail with ErrClosed.
 func (c *Client) Close() {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)
 		c.hc.CloseIdleConnections()
-		c.live.Close()
 	})
 }
 
@@ -264,11 +252,7 @@ func cookieValue(cookie, name string) string {
 
 // Stats returns a snapshot of the client's counters.
 func (c *Client) Stats() ClientStats {
-	s := c.stats.snapshot()
-	if n := c.live.Requests(); n > 0 {
-		s.Requests[epLiveStream.name] += n
-	}
-	return s
+	return c.stats.snapshot()
 }
 
 // ClientStats are counters for .douyinfs/stats.json and metrics.

@@ -77,7 +77,6 @@ var (
 	epSSOQRCode   = endpoint{name: "sso_qrcode", host: hostSSO, path: "/get_qrcode/", method: http.MethodGet, set: setSSO}
 	epSSOCheck    = endpoint{name: "sso_check", host: hostSSO, path: "/check_qrconnect/", method: http.MethodGet, set: setSSO}
 	epSSORedirect = endpoint{name: "sso_redirect", host: hostSSO, path: "/", method: http.MethodGet}
-	epLiveStream  = endpoint{name: "live_stream", path: "/", method: http.MethodGet}
 )
 
 // call performs an API request and returns its JSON body. It fetches the

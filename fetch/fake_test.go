@@ -5,11 +5,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/sign"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
@@ -399,7 +401,8 @@ func TestFakeLive(t *testing.T) {
 		t.Errorf("live status after the live = %+v, %v", st, err)
 	}
 
-	stream, err := c.OpenLiveStream(ctx, r.FLV["FULL_HD1"])
+	live := testLive(t)
+	stream, err := live.Open(ctx, r.FLV["FULL_HD1"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +421,7 @@ func TestFakeLive(t *testing.T) {
 		t.Error("Read after Close succeeded")
 	}
 	// The ended room's old URL is gone.
-	if _, err := c.OpenLiveStream(ctx, strings.Replace(r.FLV["FULL_HD1"], "sign=", "sign=x", 1)); !errors.Is(err, ErrNotFound) {
+	if _, err := live.Open(ctx, strings.Replace(r.FLV["FULL_HD1"], "sign=", "sign=x", 1)); !isStatus(err, http.StatusNotFound) {
 		t.Errorf("bad stream URL: %v", err)
 	}
 	if got := s.Stats().Requests["live-flv"]; got != 2 {
@@ -702,4 +705,10 @@ func (h onRequest) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	return nil
+}
+
+// isStatus reports whether err is the CDN's answer status.
+func isStatus(err error, status int) bool {
+	se, ok := errors.AsType[*media.StatusError](err)
+	return ok && se.Status == status
 }

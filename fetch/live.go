@@ -2,10 +2,6 @@ package fetch
 
 import (
 	"context"
-	"errors"
-	"fmt"
-
-	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 // LiveRoomByWebRID fetches a room by its web id (the number in
@@ -48,26 +44,4 @@ func (c *Client) UserLiveStatus(ctx context.Context, uid string) (LiveStatus, er
 	}
 	st, err := decodeLiveStatus(body)
 	return st, c.failed(ep, wrapEndpoint(ep, err))
-}
-
-// OpenLiveStream opens a live FLV stream with media.Live, as the API
-// client did before stream reading moved there: the request is counted
-// under the "live_stream" endpoint and a status other than 200 is an
-// *HTTPError (404 matches ErrNotFound).
-//
-// Deprecated: transitional forwarder while fs gets its streams from the
-// API client; open them with a media.Live.
-func (c *Client) OpenLiveStream(ctx context.Context, streamURL string) (*media.LiveStream, error) {
-	ep := &epLiveStream
-	if c.closed.Load() {
-		return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, ErrClosed))
-	}
-	s, err := c.live.Open(ctx, streamURL)
-	if err != nil {
-		if se, ok := errors.AsType[*media.StatusError](err); ok {
-			err = &HTTPError{Endpoint: ep.name, Status: se.Status}
-		}
-		return nil, c.failed(ep, fmt.Errorf("%s: %w", ep.name, err))
-	}
-	return s, nil
 }

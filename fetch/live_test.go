@@ -1,59 +1,27 @@
 package fetch
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
-// OpenLiveStream is the API client's transitional forwarder to
-// media.Live (whose tests cover the streams themselves): it counts the
-// requests under live_stream, and a status other than 200 is an HTTPError.
-func TestLiveStreamThroughClient(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/moved.flv":
-			http.Redirect(w, r, "/stream.flv", http.StatusFound)
-		case "/stream.flv":
-			if r.Header.Get("Cookie") != "" || r.Header.Get("User-Agent") != "UA" || r.Header.Get("Referer") != "http://"+r.Host+"/" {
-				t.Errorf("stream request headers %v", r.Header)
-			}
-			w.Write([]byte("FLV"))
-		case "/gone.flv":
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
-	u := srv.URL
-	cfg := testConfig(Hosts{WWW: u, Live: u, Webcast: u})
-	cfg.Cookie, cfg.UserAgent, cfg.Timeout = "sessionid=x", "UA", 2*time.Second
-	c, err := NewClient(cfg)
+// testLive is a live stream client for tests that open streams beside
+// API requests (streams are fetch/media's; fetch only finds their URLs).
+func testLive(t *testing.T) *media.Live {
+	t.Helper()
+	cfg := media.DefaultLiveConfig()
+	cfg.Timeout = 2 * time.Second
+	l, err := media.NewLive(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	ctx := testCtx(t)
-	s, err := c.OpenLiveStream(ctx, u+"/moved.flv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, err := io.ReadAll(s); err != nil || string(b) != "FLV" {
-		t.Errorf("stream %q, %v", b, err)
-	}
-	s.Close()
-	if _, err := c.OpenLiveStream(ctx, u+"/gone.flv"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("404 stream: %v", err)
-	}
-	if _, err := c.OpenLiveStream(ctx, "ftp://x/y.flv"); err == nil || !strings.Contains(err.Error(), "live_stream") {
-		t.Errorf("bad URL: %v", err)
-	}
-	if st := c.Stats(); st.Requests["live_stream"] != 3 || st.Errors["live_stream"] != 2 {
-		t.Errorf("stats %+v", st)
-	}
+	t.Cleanup(l.Close)
+	return l
 }
 
 // Live streams have their own connections: opening more of them than
@@ -78,8 +46,9 @@ func TestLiveStreamConnections(t *testing.T) {
 	}
 	defer c.Close()
 	ctx := testCtx(t)
+	live := testLive(t)
 	for i := range 4 {
-		s, err := c.OpenLiveStream(ctx, u+"/s.flv")
+		s, err := live.Open(ctx, u+"/s.flv")
 		if err != nil {
 			t.Fatalf("live stream %d of 4 with max_connections 2: %v", i+1, err)
 		}

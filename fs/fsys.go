@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
+	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
@@ -21,6 +22,7 @@ type fsys struct {
 	tree   *tree.Tree
 	api    tree.API
 	media  tree.Media
+	live   *media.Live // nil: live streams cannot be opened
 	blocks func() cache.BlockStats
 	log    *slog.Logger
 	now    func() time.Time

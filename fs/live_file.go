@@ -79,7 +79,13 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 	sctx, stop := context.WithCancel(context.Background())
 	timer := time.AfterFunc(t.cfg.OpTimeout, stop)
 	unhook := context.AfterFunc(ctx, stop)
-	rs, err := t.api.OpenLiveStream(sctx, url)
+	if t.live == nil {
+		stop()
+		timer.Stop()
+		unhook()
+		return nil, 0, t.fail("open", f.f.What, errors.New("no live stream client"))
+	}
+	rs, err := t.live.Open(sctx, url)
 	unhook()
 	if !timer.Stop() || err != nil {
 		stop()

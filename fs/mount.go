@@ -40,7 +40,9 @@ func Mount(mountpoint string, cfg Config, deps Deps) (*Server, error) {
 	if deps.Blocks != nil {
 		blocks = deps.Blocks.Stats
 	}
-	return mountTree(mountpoint, cfg, newFS(cfg, deps.API, media, blocks, deps.Logger))
+	f := newFS(cfg, deps.API, media, blocks, deps.Logger)
+	f.live = deps.Live
+	return mountTree(mountpoint, cfg, f)
 }
 
 // mountTree mounts an assembled tree (unit tests pass stand-in services).

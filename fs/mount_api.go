@@ -86,6 +86,7 @@ func DefaultConfig() Config {
 type Deps struct {
 	API    *fetch.Client
 	Media  *media.Reader
+	Live   *media.Live // opens live streams; nil: stream.flv cannot be opened
 	Blocks *cache.Blocks
 	Logger *slog.Logger
 }

@@ -82,6 +82,12 @@ func (t *fsys) snapshot() Stats {
 	if s.API.Requests == nil {
 		s.API.Requests = map[string]int64{}
 	}
+	// Live stream requests are counted with the API's, as "live_stream".
+	if t.live != nil {
+		if n := t.live.Requests(); n > 0 {
+			s.API.Requests["live_stream"] += n
+		}
+	}
 	if s.API.Errors == nil {
 		s.API.Errors = map[string]int64{}
 	}

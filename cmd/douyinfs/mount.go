@@ -233,8 +233,18 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		return fmt.Errorf("cannot set up the media reader: %w", err)
 	}
 	defer reader.Close()
+	// Live streams have their own connections and limit, never the ones
+	// API and media requests (network.max_connections) need.
+	liveCfg := media.DefaultLiveConfig()
+	liveCfg.UserAgent, liveCfg.Referer, liveCfg.Timeout = s.Reader.UserAgent, s.Reader.Referer, s.API.Timeout
+	liveCfg.Logger = logger.With("part", "live")
+	live, err := media.NewLive(liveCfg)
+	if err != nil {
+		return fmt.Errorf("cannot set up the live stream client: %w", err)
+	}
+	defer live.Close()
 
-	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: reader, Blocks: blocks, Logger: logger.With("part", "fs")})
+	srv, err := dfs.Mount(mnt, s.FS, dfs.Deps{API: client, Media: reader, Live: live, Blocks: blocks, Logger: logger.With("part", "fs")})
 	if err != nil {
 		return fmt.Errorf("cannot mount %s: %w", mnt, err)
 	}

@@ -27,8 +27,6 @@ type API interface {
 	Favorites() *fetch.Pager[fetch.Post]
 	CollectFolders() *fetch.Pager[fetch.CollectFolder]
 	CollectFolderPosts(folderID string) *fetch.Pager[fetch.Post]
-
-	OpenLiveStream(ctx context.Context, url string) (*media.LiveStream, error)
 }
 
 var _ API = (*fetch.Client)(nil)

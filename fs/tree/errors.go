@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 // Errno maps an error from fetch to what the caller sees: a post or user that
@@ -16,7 +18,7 @@ func Errno(err error) syscall.Errno {
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, fetch.ErrNotFound):
+	case errors.Is(err, fetch.ErrNotFound), isGone(err):
 		return syscall.ENOENT
 	default:
 		return syscall.EIO
@@ -46,4 +48,10 @@ func (t *Tree) Fail(op, what string, err error) syscall.Errno {
 	}
 	t.log.Log(context.Background(), level, "operation failed", "op", op, "what", what, "err", err)
 	return e
+}
+
+// isGone: the CDN says a stream or file is not there (404, 410).
+func isGone(err error) bool {
+	se, ok := errors.AsType[*media.StatusError](err)
+	return ok && (se.Status == http.StatusNotFound || se.Status == http.StatusGone)
 }

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/douyinfs/douyinfs/fetch"
-	"github.com/douyinfs/douyinfs/fetch/media"
 )
 
 // fakeAPI stands in for Douyin: a few users, posts, mixes and rooms held in
@@ -143,9 +142,6 @@ func (f *fakeAPI) CollectFolders() *fetch.Pager[fetch.CollectFolder] {
 }
 func (f *fakeAPI) CollectFolderPosts(id string) *fetch.Pager[fetch.Post] {
 	return pager(f, "folderposts", f.lists["folder:"+id])
-}
-func (f *fakeAPI) OpenLiveStream(ctx context.Context, url string) (*media.LiveStream, error) {
-	panic("the tree never opens a stream")
 }
 
 var _ API = (*fakeAPI)(nil)

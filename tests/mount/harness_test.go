@@ -145,6 +145,13 @@ func start(t *testing.T, s setup) *env {
 		t.Fatalf("media.NewReader: %v", err)
 	}
 	t.Cleanup(reader.Close)
+	liveCfg := media.DefaultLiveConfig()
+	liveCfg.UserAgent, liveCfg.Referer, liveCfg.Timeout, liveCfg.Logger = apiCfg.UserAgent, url+"/", apiCfg.Timeout, logger
+	live, err := media.NewLive(liveCfg)
+	if err != nil {
+		t.Fatalf("media.NewLive: %v", err)
+	}
+	t.Cleanup(live.Close)
 
 	e.cfg = dfs.DefaultConfig()
 	e.cfg.OpTimeout = 15 * time.Second
@@ -157,7 +164,7 @@ func start(t *testing.T, s setup) *env {
 	if s.tweak != nil {
 		s.tweak(&e.cfg)
 	}
-	e.deps = dfs.Deps{API: e.client, Media: reader, Blocks: blocks, Logger: logger}
+	e.deps = dfs.Deps{API: e.client, Media: reader, Live: live, Blocks: blocks, Logger: logger}
 	e.mnt = t.TempDir()
 	e.mount()
 	return e

@@ -35,6 +35,7 @@ type fsys struct {
 		liveOpen atomic.Int64
 		// operations answered EINTR because the caller was interrupted
 		interrupted atomic.Int64
+		xattrs      atomic.Int64 // getxattr and listxattr requests
 	}
 }
 

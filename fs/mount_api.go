@@ -52,6 +52,11 @@ type Config struct {
 	AllowOther      bool
 	Debug           bool
 	FSName          string // shown in /proc/mounts
+	// Xattrs offers user.douyin.* extended attributes. Off, the first
+	// getxattr or listxattr is answered ENOSYS and the kernel stops sending
+	// them: ls -l's per-entry security.selinux and ACL probes stop costing a
+	// FUSE round trip each.
+	Xattrs bool
 }
 
 // DefaultConfig is the configuration douyinfs documents in config.toml;

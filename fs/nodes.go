@@ -11,8 +11,11 @@ import gofs "github.com/hanwen/go-fuse/v2/fs"
 //	bytesFile   a generated file (tree.BytesFile)
 //	liveFile    a live stream (tree.LiveFile)
 
-// Every node refuses writes (readonly.go).
+// Every node refuses writes (readonly.go) and answers xattr reads
+// (xattr.go).
 var (
+	_ = (gofs.NodeGetxattrer)((*node)(nil))
+	_ = (gofs.NodeListxattrer)((*node)(nil))
 	_ = (gofs.NodeSetattrer)((*node)(nil))
 	_ = (gofs.NodeCreater)((*node)(nil))
 	_ = (gofs.NodeTmpfiler)((*node)(nil))

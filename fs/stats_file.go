@@ -61,6 +61,7 @@ type TreeStats struct {
 	Interrupted     int64 `json:"interrupted"` // answered EINTR
 	ListingsCached  int64 `json:"listings_cached"`
 	LiveStreamsOpen int64 `json:"live_streams_open"`
+	XattrRequests   int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
 }
 
 // statsJSON renders .douyinfs/stats.json: what the daemon has cost so far.
@@ -111,6 +112,7 @@ func (t *fsys) snapshot() Stats {
 		Interrupted:     t.stats.interrupted.Load(),
 		ListingsCached:  int64(listings),
 		LiveStreamsOpen: t.stats.liveOpen.Load(),
+		XattrRequests:   t.stats.xattrs.Load(),
 	}
 
 	for _, n := range s.API.Requests {

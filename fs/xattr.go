@@ -1,14 +1,33 @@
 package fs
 
 import (
+	"context"
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fs/tree"
 )
 
+// Every node answers getxattr and listxattr here; dirNode and mediaFile
+// pass their attributes. With Config.Xattrs off the answer is ENOSYS, which
+// the kernel remembers for the whole mount: it fails every later call with
+// EOPNOTSUPP itself, without a round trip. Any other answer (even ENODATA)
+// leaves it asking, once per ls -l entry and probed name.
+
+func (n *node) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
+	return n.t.getxattr(nil, attr, dest)
+}
+
+func (n *node) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
+	return n.t.listxattr(nil, dest)
+}
+
 // getxattr answers getxattr(2): ERANGE with the needed size when dest is too
 // small (a zero-size dest asks for the size), ENODATA when absent.
-func getxattr(attrs []tree.Xattr, name string, dest []byte) (uint32, syscall.Errno) {
+func (t *fsys) getxattr(attrs []tree.Xattr, name string, dest []byte) (uint32, syscall.Errno) {
+	t.stats.xattrs.Add(1)
+	if !t.cfg.Xattrs {
+		return 0, syscall.ENOSYS
+	}
 	for _, x := range attrs {
 		if x.Name != name {
 			continue
@@ -22,7 +41,11 @@ func getxattr(attrs []tree.Xattr, name string, dest []byte) (uint32, syscall.Err
 }
 
 // listxattr answers listxattr(2): NUL-terminated names.
-func listxattr(attrs []tree.Xattr, dest []byte) (uint32, syscall.Errno) {
+func (t *fsys) listxattr(attrs []tree.Xattr, dest []byte) (uint32, syscall.Errno) {
+	t.stats.xattrs.Add(1)
+	if !t.cfg.Xattrs {
+		return 0, syscall.ENOSYS
+	}
 	var size int
 	for _, x := range attrs {
 		size += len(x.Name) + 1

@@ -12,6 +12,11 @@ import (
 func TestXattrs(t *testing.T) {
 	p := &fetch.Post{ID: "7300000000000000001", Desc: "hi", Author: fetch.User{Nickname: "alice"}, ShareURL: "https://example.invalid/v"}
 	xs := tree.PostXattrs(p)
+	cfg := DefaultConfig()
+	cfg.Xattrs = true
+	tr := newFS(cfg, nil, nil, nil, nil)
+	defer tr.tree.Close()
+	listxattr, getxattr := tr.listxattr, tr.getxattr
 
 	n, errno := listxattr(xs, nil)
 	if errno != syscall.ERANGE {
@@ -42,5 +47,22 @@ func TestXattrs(t *testing.T) {
 	}
 	if xs := tree.PostXattrs(nil); len(xs) != 0 {
 		t.Errorf("a non-post entry has attributes %v", xs)
+	}
+}
+
+// Off, every request is answered ENOSYS (the kernel then stops sending
+// them) and counted.
+func TestXattrsOff(t *testing.T) {
+	tr := newFS(DefaultConfig(), nil, nil, nil, nil)
+	defer tr.tree.Close()
+	xs := tree.PostXattrs(&fetch.Post{ID: "7300000000000000001"})
+	if _, errno := tr.getxattr(xs, "user.douyin.id", make([]byte, 64)); errno != syscall.ENOSYS {
+		t.Errorf("getxattr: errno %v, want ENOSYS", errno)
+	}
+	if _, errno := tr.listxattr(xs, make([]byte, 64)); errno != syscall.ENOSYS {
+		t.Errorf("listxattr: errno %v, want ENOSYS", errno)
+	}
+	if n := tr.snapshot().FS.XattrRequests; n != 2 {
+		t.Errorf("xattr_requests = %d, want 2", n)
 	}
 }

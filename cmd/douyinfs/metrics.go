@@ -153,6 +153,8 @@ var figures = []figure{
 		func(s *dfs.Stats) int64 { return s.FS.Errors }),
 	counter("douyinfs_fs_interrupted_total", "File system operations given up because the caller was interrupted (EINTR).",
 		func(s *dfs.Stats) int64 { return s.FS.Interrupted }),
+	counter("douyinfs_fs_xattr_requests_total", "getxattr and listxattr requests that reached douyinfs.",
+		func(s *dfs.Stats) int64 { return s.FS.XattrRequests }),
 	gauge("douyinfs_fs_listings_cached", "Directory listings held in memory.",
 		func(s *dfs.Stats) int64 { return s.FS.ListingsCached }),
 	gauge("douyinfs_live_streams_open", "Live streams being read now.",

@@ -104,6 +104,7 @@ func TestMetricsFromStats(t *testing.T) {
 		"fs.interrupted":           "douyinfs_fs_interrupted_total",
 		"fs.listings_cached":       "douyinfs_fs_listings_cached",
 		"fs.live_streams_open":     "douyinfs_live_streams_open",
+		"fs.xattr_requests":        "douyinfs_fs_xattr_requests_total",
 		"uptime_seconds":           "douyinfs_uptime_seconds",
 	}
 	headline := []string{"api_calls", "api_errors", "bytes_fetched", "cache_hits", "cache_misses", "errors", "live_streams_open"}

@@ -37,7 +37,7 @@ type mountArgs struct {
 func newMountArgs(name, usage string) *mountArgs {
 	f := newCmdFlags(name, usage, mountAbout)
 	f.addConfig("cookie-file", "signing", "cache-budget", "block-size", "prefetch-max", "video-quality",
-		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "debug",
+		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "xattrs", "debug",
 		"log-level", "log-format", "metrics-addr")
 	m := &mountArgs{cmdFlags: f}
 	f.set.StringVar(&m.logFile, "log-file", "", "append log lines to `FILE` instead of stderr")

@@ -144,6 +144,8 @@ func options() []option {
 			b: to(duration, func(s *settings) *time.Duration { return &s.FS.NegativeTimeout }).valid(nonNegative)},
 		{key: "mount.max_read", help: "largest read request the kernel sends",
 			b: to(intSize, func(s *settings) *int { return &s.FS.MaxRead }).valid(maxRead)},
+		{key: "mount.xattrs", flag: "xattrs", help: "offer user.douyin.* extended attributes (ls -l then costs two FUSE round trips per entry)",
+			b: to(boolean, func(s *settings) *bool { return &s.FS.Xattrs })},
 		{key: "mount.debug", flag: "debug", help: "log every FUSE operation (very verbose)",
 			b: to(boolean, func(s *settings) *bool { return &s.FS.Debug })},
 

@@ -72,9 +72,9 @@ func TestAttributes(t *testing.T) {
 	}
 }
 
-// Extended attributes are answered from memory.
+// Extended attributes (mount.xattrs on) are answered from memory.
 func TestXattrs(t *testing.T) {
-	e := start(t, setup{})
+	e := start(t, setup{tweak: func(c *dfs.Config) { c.Xattrs = true }})
 	u := e.world.Users[0]
 	posts := e.path("users", u.Name, "posts")
 	p := e.world.RealVideoPost()

@@ -6,14 +6,15 @@
 # each with a timeout, and a mutant the tests do not fail "survived".
 # Prints every mutant, then a score per package: detected / all tried
 # (detected = tests failed or timed out; not covered counts as survived).
+# A mutant still running when a file's time is up is left out, not scored.
 #
 #   MUTATE_TARGETS="cache/flight.go fetch/pager.go" tests/scripts/mutate.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 per=${MUTATE_TIME:-120}
-coef=${MUTATE_TIMEOUT_COEFFICIENT:-10} # per-mutant timeout = this × the package's test time
+mutant_timeout=${MUTATE_MUTANT_TIMEOUT:-60} # seconds, for a mutant that hangs the tests
 version=v0.6.0
-targets=${MUTATE_TARGETS:-"fetch/media/handle.go fetch/media/ranged.go fetch/media/prefetch.go fetch/media/state.go fetch/pager.go cache/budget.go cache/holds.go cache/flight.go fs/posts.go fs/listing.go"}
+targets=${MUTATE_TARGETS:-"fetch/media/handle.go fetch/media/ranged.go fetch/media/prefetch.go fetch/media/state.go fetch/pager.go cache/budget.go cache/holds.go cache/flight.go fs/tree/posts.go fs/tree/listing.go"}
 
 gremlins=$(command -v gremlins || echo "$(go env GOPATH)/bin/gremlins")
 if [ ! -x "$gremlins" ]; then
@@ -29,9 +30,19 @@ mkdir "$tmp/gotmp"
 results=$tmp/results
 : >"$results"
 
+declare -A coef
 for f in $targets; do
   dir=$(dirname "$f")
   [ -f "$wt/$f" ] || { echo "mutate: no $f at HEAD" >&2; exit 1; }
+  # gremlins times out a mutant at coefficient × its own coverage run of
+  # ./dir/...; time that run here to aim at mutant_timeout.
+  if [ -z "${coef[$dir]:-}" ]; then
+    t0=$(date +%s%N)
+    (cd "$wt" && go test -count=1 -cover "./$dir/..." >/dev/null 2>&1) || true
+    ms=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+    coef[$dir]=$(( mutant_timeout * 1000 / ms ))
+    [ "${coef[$dir]}" -ge 2 ] || coef[$dir]=2
+  fi
   # Exclude every other non-test file under the package directory.
   excl=()
   while IFS= read -r g; do
@@ -39,16 +50,17 @@ for f in $targets; do
     [ "$rel" = "$(basename "$f")" ] && continue
     excl+=(-E "(^|/)${rel//./\\.}\$")
   done < <(find "$wt/$dir" -name '*.go' ! -name '*_test.go')
-  echo "== $f (up to ${per}s)"
-  # -count=1: gremlins times the coverage run to set each mutant's timeout;
-  # a cached run would make every mutant time out.
-  (cd "$wt" && TMPDIR=$tmp/gotmp GOFLAGS="${GOFLAGS:-} -count=1" timeout -k 10 "$per" \
-    "$gremlins" unleash --workers 1 --timeout-coefficient "$coef" \
+  echo "== $f (up to ${per}s; timeout coefficient ${coef[$dir]})"
+  # -count=1: a cached coverage run would make every mutant time out.
+  # --foreground: only gremlins is stopped when time is up; a signal to the
+  # running test would make gremlins report that mutant as LIVED.
+  (cd "$wt" && TMPDIR=$tmp/gotmp GOFLAGS="${GOFLAGS:-} -count=1" timeout --foreground -k $((mutant_timeout + 10)) "$per" \
+    "$gremlins" unleash --workers 1 --timeout-coefficient "${coef[$dir]}" \
       --arithmetic-base --conditionals-boundary --conditionals-negation \
       --increment-decrement --invert-loopctrl --invert-negatives=false \
       "${excl[@]}" "./$dir" 2>&1 || true) |
-    grep -E '^ *(KILLED|LIVED|TIMED OUT|NOT COVERED|NOT VIABLE) ' |
-    sed "s|\([a-z_]*\.go:\)|$dir/\1|" | tee -a "$results" || true
+    grep --line-buffered -E '^ *(KILLED|LIVED|TIMED OUT|NOT COVERED|NOT VIABLE) ' |
+    sed -u "s|\([a-z_]*\.go:\)|$dir/\1|" | tee -a "$results" || true
 done
 
 echo

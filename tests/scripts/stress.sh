@@ -88,7 +88,7 @@ phase() {
   local base
   base=$(head -n1 "$work/$name.fake.out")
 
-  bin/douyinfs mount --config "$work/$name.toml" --cache-budget "$budget" "$mnt" 2>"$work/$name.douyinfs.log" &
+  bin/douyinfs mount --config "$work/$name.toml" --cache-budget "$budget" --xattrs "$mnt" 2>"$work/$name.douyinfs.log" &
   fs_pid=$!
   for _ in $(seq 100); do
     grep -qs " $mnt " /proc/mounts && break

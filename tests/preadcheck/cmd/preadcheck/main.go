@@ -6,7 +6,7 @@
 //
 // Files are found under <mount>/users/*/posts/ (videos; with --images also
 // the images and music of image posts) and named for the fake by their
-// user.douyin.id extended attribute; their truth comes from the fake's
+// user.douyin.id extended attribute (mount with --xattrs); their truth comes from the fake's
 // fault-free GET <fake>/_fake/files/<name>. It prints the report and exits 1
 // when any read returned wrong bytes (or failed, unless --allow-errors), 2
 // when the check could not run.
@@ -221,7 +221,7 @@ func awemeID(path string) (string, error) {
 	buf := make([]byte, 64)
 	n, err := unix.Getxattr(path, "user.douyin.id", buf)
 	if err != nil {
-		return "", fmt.Errorf("getxattr user.douyin.id %s: %w", path, err)
+		return "", fmt.Errorf("getxattr user.douyin.id %s (is the mount's --xattrs on?): %w", path, err)
 	}
 	return string(buf[:n]), nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // Tests written to kill mutants that survived `make mutate` in ranged.go
-// and handle.go.
+// handle.go and prefetch.go.
 
 // A CDN that answers one byte per range is followed for exactly
 // maxPartials shorter answers to one range, and not one more.
@@ -45,5 +45,35 @@ func TestMediaAlignedBlockReadFetchesOneBlock(t *testing.T) {
 	}
 	if n := e.r.Stats().BytesFetched; n != tBS {
 		t.Fatalf("fetched %d bytes for one block of %d", n, tBS)
+	}
+}
+
+// The reorder tolerance is inclusive at both ends: a read exactly
+// prefetchReorderBlocks behind the furthest read, or that far past it,
+// continues the streak; one byte further is a seek.
+func TestMediaReorderToleranceEdges(t *testing.T) {
+	e := newTestEnv(t, 16<<20, nil)
+	const size = 64 * tBS
+	e.cdn.add("tol", size)
+	h := e.r.Open(e.cdn.media("tol", true))
+	defer h.Close()
+	gen := func() int {
+		h.pf.mu.Lock()
+		defer h.pf.mu.Unlock()
+		return h.pf.gen
+	}
+	const tol = prefetchReorderBlocks * tBS
+	checkRead(t, h, "tol", size, 0, tBS)       // streak starts; furthest end tBS
+	checkRead(t, h, "tol", size, tBS+tol, tBS) // exactly tol past it
+	if g := gen(); g != 0 {
+		t.Fatalf("a read %d bytes past the furthest one was taken for a seek", tol)
+	}
+	checkRead(t, h, "tol", size, 6*tBS-tol, tBS) // exactly tol behind the new end, 6*tBS
+	if g := gen(); g != 0 {
+		t.Fatalf("a read %d bytes behind the furthest one was taken for a seek", tol)
+	}
+	checkRead(t, h, "tol", size, 40*tBS, tBS) // far past anything in flight
+	if g := gen(); g != 1 {
+		t.Fatalf("a jump of 34 blocks: streak number %d, want 1 (a seek)", g)
 	}
 }

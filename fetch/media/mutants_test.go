@@ -77,3 +77,24 @@ func TestMediaReorderToleranceEdges(t *testing.T) {
 		t.Fatalf("a jump of 34 blocks: streak number %d, want 1 (a seek)", g)
 	}
 }
+
+// A body that breaks after every byte is resumed exactly maxResumes times
+// for one range, and not once more.
+func TestMediaResumesAreCapped(t *testing.T) {
+	e := newTestEnv(t, 8<<20, nil)
+	e.cdn.set(func(c *testCDN) { c.resetAt = 1 })
+	const ok = maxResumes + 1 // one byte per body: the first and maxResumes resumed ones
+	e.cdn.add("ok", ok)
+	e.cdn.add("over", ok+1)
+	h := e.r.Open(e.cdn.media("ok", false))
+	defer h.Close()
+	checkRead(t, h, "ok", ok, 0, ok)
+
+	h2 := e.r.Open(e.cdn.media("over", false))
+	defer h2.Close()
+	p := make([]byte, ok+1)
+	n, err := h2.ReadAt(context.Background(), p, 0)
+	if err == nil || !strings.Contains(err.Error(), "resumes") {
+		t.Fatalf("a body broken after each of %d bytes: read %d bytes, err %v; want the resume cap", ok+1, n, err)
+	}
+}

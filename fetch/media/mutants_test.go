@@ -98,3 +98,59 @@ func TestMediaResumesAreCapped(t *testing.T) {
 		t.Fatalf("a body broken after each of %d bytes: read %d bytes, err %v; want the resume cap", ok+1, n, err)
 	}
 }
+
+// An item without a key is keyed by its first URL; one with neither is an
+// error (not a panic).
+func TestMediaItemKeyedByURL(t *testing.T) {
+	e := newTestEnv(t, 8<<20, nil)
+	const size = 3*tBS + 5
+	e.cdn.add("nokey", size)
+	m := e.cdn.media("nokey", false)
+	m.Key = ""
+	if n, err := e.r.Size(context.Background(), m); err != nil || n != size {
+		t.Fatalf("Size of an item keyed by URL: %d, %v", n, err)
+	}
+	if _, err := e.r.Size(context.Background(), &Item{}); err == nil {
+		t.Fatal("an item with neither key nor URLs was accepted")
+	}
+}
+
+// Past maxStates the table drops idle states down to half, and never one
+// in use.
+func TestMediaStateTableBounded(t *testing.T) {
+	e := newTestEnv(t, 8<<20, nil)
+	busy, err := e.r.state(&Item{Key: "busy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.r.unuse(busy)
+	for i := 1; i < maxStates; i++ {
+		st, err := e.r.state(&Item{Key: fmt.Sprint(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.r.unuse(st)
+	}
+	count := func() int {
+		e.r.mu.Lock()
+		defer e.r.mu.Unlock()
+		return len(e.r.states)
+	}
+	if n := count(); n != maxStates {
+		t.Fatalf("%d states before the table was full, want %d", n, maxStates)
+	}
+	st, err := e.r.state(&Item{Key: "one more"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.r.unuse(st)
+	if n := count(); n > maxStates/2+1 {
+		t.Fatalf("%d states after passing %d, want at most %d", n, maxStates, maxStates/2+1)
+	}
+	e.r.mu.Lock()
+	kept := e.r.states["busy"] == busy
+	e.r.mu.Unlock()
+	if !kept {
+		t.Fatal("a state in use was dropped")
+	}
+}

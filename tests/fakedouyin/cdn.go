@@ -20,7 +20,7 @@ type urlMaker struct {
 }
 
 func (s *Server) urls(now time.Time, o Options) urlMaker {
-	return urlMaker{base: s.base, w: s.world, expires: now.Add(o.URLTTL).Unix(), playHop: o.PlayHop}
+	return urlMaker{base: s.base, w: s.world, expires: now.Add(s.urlSkew()).Add(o.URLTTL).Unix(), playHop: o.PlayHop}
 }
 
 // cdnSignature binds a CDN URL's mirror, media, extension and expiry.
@@ -83,6 +83,7 @@ func (u urlMaker) image(jpeg, webp *Media) []string {
 // with Range support (206, 416), HEAD, 403 for forged or expired URLs.
 func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	s.stats.request("cdn")
+	defer s.stats.open(&s.stats.openMedia)()
 	o := s.options()
 	if !s.sleep(r.Context(), o.CDNTTFB) {
 		return
@@ -116,7 +117,7 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "403 Forbidden", http.StatusForbidden)
 		return
 	}
-	if exp, err := strconv.ParseInt(e, 10, 64); err != nil || time.Now().Unix() > exp {
+	if exp, err := strconv.ParseInt(e, 10, 64); err != nil || s.urlNow().Unix() > exp {
 		s.stats.expired()
 		http.Error(w, "403 Forbidden: URL expired", http.StatusForbidden)
 		return
@@ -200,7 +201,7 @@ func (s *Server) servePlay(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "403 Forbidden", http.StatusForbidden)
 		return
 	}
-	if exp, err := strconv.ParseInt(e, 10, 64); err != nil || time.Now().Unix() > exp {
+	if exp, err := strconv.ParseInt(e, 10, 64); err != nil || s.urlNow().Unix() > exp {
 		s.stats.expired()
 		http.Error(w, "403 Forbidden: URL expired", http.StatusForbidden)
 		return

@@ -59,6 +59,31 @@ func parseFLVLoop(b []byte) (flvLoop, error) {
 	return l, nil
 }
 
+// header is what every stream sends first: the FLV header and the codec
+// configuration tags.
+func (l flvLoop) header() []byte {
+	b := []byte{'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0}
+	for _, t := range l.head {
+		b = appendFLVTag(b, t, 0)
+	}
+	return b
+}
+
+// tagTS is the timestamp media tag t carries in loop number loop.
+func (l flvLoop) tagTS(loop uint32, t flvTag) uint32 { return loop*l.duration + t.ts }
+
+// LiveFLV returns the first n bytes every live FLV stream sends (they are
+// the same for every room and quality), to compare what a client read with.
+func (s *Server) LiveFLV(n int) []byte {
+	b := s.flv.header()
+	for loop := uint32(0); len(b) < n; loop++ {
+		for _, t := range s.flv.media {
+			b = appendFLVTag(b, t, s.flv.tagTS(loop, t))
+		}
+	}
+	return b[:n]
+}
+
 // appendFLVTag appends a tag and its previous-tag-size field.
 func appendFLVTag(dst []byte, t flvTag, ts uint32) []byte {
 	n := len(t.data)
@@ -148,11 +173,9 @@ func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
 	if r.Method == http.MethodHead {
 		return
 	}
+	defer s.stats.open(&s.stats.openLive)()
 	bw := s.newBodyWriter(w, r, bytesLive, o.ConnBandwidth, faultNone, 0)
-	buf := []byte{'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0}
-	for _, t := range s.flv.head {
-		buf = appendFLVTag(buf, t, 0)
-	}
+	buf := s.flv.header()
 	start := time.Now()
 	flush := func() bool {
 		if _, err := bw.Write(buf); err != nil {
@@ -164,7 +187,7 @@ func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
 	}
 	for loop := uint32(0); ; loop++ {
 		for _, t := range s.flv.media {
-			ts := loop*s.flv.duration + t.ts
+			ts := s.flv.tagTS(loop, t)
 			if due := start.Add(time.Duration(ts) * time.Millisecond); time.Until(due) > 0 {
 				if len(buf) > 0 && !flush() {
 					return

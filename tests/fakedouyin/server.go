@@ -39,6 +39,7 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 	active    atomic.Int64
+	skew      atomic.Int64 // nanoseconds the media URL clock is ahead (ExpireURLs)
 }
 
 // Start builds the world of opts and serves it on a loopback address.

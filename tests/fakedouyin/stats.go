@@ -3,6 +3,7 @@ package fakedouyin
 import (
 	"maps"
 	"sync"
+	"sync/atomic"
 )
 
 // Stats are the server's counters since Start or the last ResetStats.
@@ -25,12 +26,20 @@ type Stats struct {
 	// Expired counts media requests refused with 403 because the URL had
 	// expired.
 	Expired int64 `json:"expired"`
+
+	// Gauges, not zeroed by ResetStats: CDN answers being sent now, and
+	// live FLV streams being sent now. A client that closed what it no
+	// longer reads brings them back to 0.
+	OpenMedia int64 `json:"open_media"`
+	OpenLive  int64 `json:"open_live"`
 }
 
 // counters is the mutable form of Stats.
 type counters struct {
 	mu sync.Mutex
 	s  Stats
+
+	openMedia, openLive atomic.Int64
 }
 
 func newCounters() *counters {
@@ -52,7 +61,15 @@ func (c *counters) snapshot() Stats {
 	s.Requests = maps.Clone(c.s.Requests)
 	s.RejectReasons = maps.Clone(c.s.RejectReasons)
 	s.Faults = maps.Clone(c.s.Faults)
+	s.OpenMedia, s.OpenLive = c.openMedia.Load(), c.openLive.Load()
 	return s
+}
+
+// open counts one answer of a gauge's kind until the returned func is
+// called (when its handler returns, i.e. the client left or got it all).
+func (c *counters) open(g *atomic.Int64) func() {
+	g.Add(1)
+	return func() { g.Add(-1) }
 }
 
 func (c *counters) request(key string) {

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 func TestLiveStream(t *testing.T) {
 	release := make(chan struct{})
+	gone := make(chan struct{}) // closed when the client drops /held.flv
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/moved.flv":
@@ -27,6 +29,14 @@ func TestLiveStream(t *testing.T) {
 			select { // then nothing: a stall
 			case <-release:
 			case <-r.Context().Done():
+			}
+		case "/held.flv":
+			w.Write([]byte("FLV\x01\x05"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				close(gone)
 			}
 		case "/gone.flv":
 			http.NotFound(w, r)
@@ -57,25 +67,46 @@ func TestLiveStream(t *testing.T) {
 	}
 	s.Close()
 
-	// Close wakes a blocked Read.
-	s, err = l.Open(ctx, u+"/stream.flv")
+	// Close wakes a Read blocked waiting for bytes, and drops the
+	// connection (the server sees the request end), both long before the
+	// stall timeout (20 s here).
+	l2 := newLive(t, func(c *LiveConfig) { c.Referer, c.Timeout = u+"/", 20*time.Second })
+	defer l2.Close()
+	s, err = l2.Open(ctx, u+"/held.flv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.ReadFull(s, head)
+	if _, err := io.ReadFull(s, head); err != nil {
+		t.Fatal(err)
+	}
+	waiting := &doneSpy{Context: context.Background(), called: make(chan struct{})}
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.Read(make([]byte, 10))
+		_, err := s.ReadContext(waiting, make([]byte, 10))
 		done <- err
 	}()
+	// The server has sent everything; the reader asks for its context's
+	// Done channel only when it is about to wait for more.
+	select {
+	case <-waiting.called:
+	case err := <-done:
+		t.Fatalf("Read returned (%v) before Close, with nothing to read", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the Read never waited for bytes")
+	}
 	s.Close()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Error("Read after Close returned no error")
+		if !errors.Is(err, io.ErrClosedPipe) {
+			t.Errorf("Read blocked at Close: %v, want io.ErrClosedPipe", err)
 		}
-	case <-time.After(250 * time.Millisecond): // well under the stall timeout
+	case <-time.After(5 * time.Second):
 		t.Error("Close did not end a blocked Read")
+	}
+	select {
+	case <-gone:
+	case <-time.After(5 * time.Second):
+		t.Error("Close did not drop the stream's connection: the server still sends it")
 	}
 
 	if _, err := l.Open(ctx, u+"/gone.flv"); !isStatus(err, http.StatusNotFound) {
@@ -84,7 +115,7 @@ func TestLiveStream(t *testing.T) {
 	if _, err := l.Open(ctx, "ftp://x/y.flv"); err == nil || !strings.Contains(err.Error(), "not an http(s) stream URL") {
 		t.Errorf("bad URL: %v", err)
 	}
-	if n := l.Requests(); n != 4 {
+	if n := l.Requests() + l2.Requests(); n != 4 {
 		t.Errorf("%d requests, want 4 (a redirect, 2 streams, a 404)", n)
 	}
 }
@@ -93,6 +124,7 @@ func TestLiveStream(t *testing.T) {
 // nothing: what arrives meanwhile goes to the next read.
 func TestLiveStreamReadContext(t *testing.T) {
 	more := make(chan struct{})
+	stop := make(chan struct{}) // ends the handler even if the client kept the connection
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("FLV"))
 		w.(http.Flusher).Flush()
@@ -103,9 +135,13 @@ func TestLiveStreamReadContext(t *testing.T) {
 		}
 		w.Write([]byte("tag1"))
 		w.(http.Flusher).Flush()
-		<-r.Context().Done()
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
 	}))
 	defer srv.Close()
+	defer close(stop)
 	defer close(more)
 	u := srv.URL
 	l := newLive(t, func(c *LiveConfig) { c.Timeout = 20 * time.Second })
@@ -148,12 +184,17 @@ func TestLiveStreamReadContext(t *testing.T) {
 // A stream that cannot get a connection because too many streams are open
 // at its host says so instead of "stalled".
 func TestLiveStreamConnections(t *testing.T) {
+	stop := make(chan struct{}) // ends the handler even if the client kept the connection
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("FLV"))
 		w.(http.Flusher).Flush()
-		<-r.Context().Done()
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
 	}))
 	defer srv.Close()
+	defer close(stop)
 	u := srv.URL
 	l := newLive(t, func(c *LiveConfig) { c.Timeout, c.MaxConnsPerHost = 2*time.Second, 1 })
 	defer l.Close()
@@ -174,6 +215,19 @@ func TestLiveStreamConnections(t *testing.T) {
 	if el := time.Since(start); el < 1500*time.Millisecond || el > 10*time.Second {
 		t.Errorf("gave up after %v, want about the 2s timeout", el)
 	}
+}
+
+// doneSpy is a context that says when a reader first asks for Done, which
+// a live stream's read does only when it is about to wait for bytes.
+type doneSpy struct {
+	context.Context
+	once   sync.Once
+	called chan struct{}
+}
+
+func (c *doneSpy) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.called) })
+	return c.Context.Done()
 }
 
 func isStatus(err error, status int) bool {

@@ -113,24 +113,95 @@ func FuzzDecodeABogus(f *testing.F) {
 	})
 }
 
+// FuzzVerifyXBogus: whatever it is given, VerifyXBogus does not panic, and
+// it accepts exactly what XBogus signs: raw signed as a query verifies with
+// its time, and the same signature on another query or User-Agent is
+// refused (unless the two-byte hash the format keeps happens to agree).
 func FuzzVerifyXBogus(f *testing.F) {
 	for _, v := range xbVectors(f) {
-		f.Add(v.ExpectedSignedQuery, v.UserAgent)
+		f.Add(v.ExpectedSignedQuery, v.UserAgent, v.Timestamp)
 	}
-	f.Add("&X-Bogus=%", "")
-	f.Fuzz(func(t *testing.T, raw, ua string) {
-		VerifyXBogus(raw, ua) // must not panic
+	f.Add("&X-Bogus=%", "", int64(0))
+	f.Fuzz(func(t *testing.T, raw, ua string, ts int64) {
+		if got, err := VerifyXBogus(raw, ua); err == nil {
+			// Accepted: the value is what the signer makes for this
+			// query, User-Agent and time.
+			query, _, _ := splitSigned(raw, xbMarker)
+			if again, err := VerifyXBogus(query+xbMarker+XBogus(query, ua, got), ua); err != nil || again != got {
+				t.Fatalf("accepted %.80q (time %d), but its re-signed form gives %d, %v", raw, got, again, err)
+			}
+		}
+		xb := XBogus(raw, ua, ts)
+		got, err := VerifyXBogus(raw+xbMarker+xb, ua)
+		if err != nil || got != int64(uint32(ts)) {
+			t.Fatalf("own signature of %.80q: %d, %v; want time %d", raw, got, err, uint32(ts))
+		}
+		other := changed(raw, ts)
+		if xbQueryHash(other) != xbQueryHash(raw) {
+			if _, err := VerifyXBogus(other+xbMarker+xb, ua); err == nil {
+				t.Fatalf("the signature of %.80q verified for the query %.80q", raw, other)
+			}
+		}
+		if otherUA := changed(ua, ts); xbUAHash(otherUA) != xbUAHash(ua) {
+			if _, err := VerifyXBogus(raw+xbMarker+xb, otherUA); err == nil {
+				t.Fatalf("a signature made for User-Agent %.80q verified for %.80q", ua, otherUA)
+			}
+		}
 	})
 }
 
+// FuzzVerifyABogus: VerifyABogus does not panic, accepts what ABogus signs
+// for the given query, body and User-Agent (times and fingerprint from a
+// vector, in the format's lossless range), and refuses that signature for
+// another query, body or User-Agent (unless the hash bytes the format
+// keeps happen to agree).
 func FuzzVerifyABogus(f *testing.F) {
-	for _, v := range abVectors(f) {
+	vs := abVectors(f)
+	for _, v := range vs {
 		f.Add(v.ExpectedSignedQuery, v.Body, v.UserAgent)
 	}
 	f.Add("&a_bogus=%", "", "")
+	v := vs[0]
 	f.Fuzz(func(t *testing.T, raw, body, ua string) {
 		VerifyABogus(raw, body, ua) // must not panic
+		in := ABogusInput{Query: raw, Body: body, UserAgent: ua, Fingerprint: v.Fingerprint,
+			Options: v.Options, StartMs: v.StartMs, EndMs: v.EndMs, Randoms: v.RandomInts}
+		ab := ABogus(in)
+		fields, err := VerifyABogus(raw+abMarker+ab, body, ua)
+		if err != nil {
+			t.Fatalf("own signature of %.80q: %v", raw, err)
+		}
+		checkABogusFields(t, fields, in)
+		hashes := func(s string) [2]byte { h := abDoubleHash(s); return [2]byte{h[21], h[22]} }
+		if other := changed(raw, int64(len(body))); hashes(other) != hashes(raw) {
+			if _, err := VerifyABogus(other+abMarker+ab, body, ua); err == nil {
+				t.Fatalf("the signature of %.80q verified for the query %.80q", raw, other)
+			}
+		}
+		if other := changed(body, int64(len(raw))); hashes(other) != hashes(body) {
+			if _, err := VerifyABogus(raw+abMarker+ab, other, ua); err == nil {
+				t.Fatalf("a signature made for body %.80q verified for body %.80q", body, other)
+			}
+		}
+		uaHash := func(s string) [2]byte { h := abUAHash(s); return [2]byte{h[23], h[24]} }
+		if other := changed(ua, int64(len(raw))); uaHash(other) != uaHash(ua) {
+			if _, err := VerifyABogus(raw+abMarker+ab, body, other); err == nil {
+				t.Fatalf("a signature made for User-Agent %.80q verified for %.80q", ua, other)
+			}
+		}
 	})
+}
+
+// changed is s with one byte altered (which one chosen by k), or "x" for an
+// empty s: another string the fuzzer's input leads to.
+func changed(s string, k int64) string {
+	if s == "" {
+		return "x"
+	}
+	b := []byte(s)
+	i := int(uint64(k) % uint64(len(b)))
+	b[i] ^= 1 << (uint64(k) % 8)
+	return string(b)
 }
 
 // The generators must keep their shape whatever the random source returns.

@@ -168,14 +168,24 @@ func TestRsyncTwice(t *testing.T) {
 	if !strings.Contains(second, "Total transferred file size: 0 bytes") {
 		t.Errorf("second rsync transferred data:\n%s", second)
 	}
-	// The copy is right, not just consistent.
+	// The copy is right, not just consistent: every media file's bytes
+	// are the fake's.
+	copied := 0
 	for _, p := range u.Posts {
 		for f, m := range e.mediaFiles(e.path("users", u.Name, "posts"), p) {
 			rel, _ := filepath.Rel(e.path("users", u.Name), f)
-			st, err := os.Stat(filepath.Join(dst, rel))
-			if err != nil || st.Size() != m.Size {
-				t.Errorf("rsync copy of %s: %v, size want %d", rel, err, m.Size)
+			got, err := os.ReadFile(filepath.Join(dst, rel))
+			if err != nil {
+				t.Errorf("rsync copy of %s: %v", rel, err)
+				continue
 			}
+			if !bytes.Equal(got, m.Bytes()) {
+				t.Errorf("rsync copy of %s: %d bytes that differ from the fake's %d", rel, len(got), m.Size)
+			}
+			copied++
 		}
+	}
+	if copied == 0 {
+		t.Error("no media file of the user was checked")
 	}
 }

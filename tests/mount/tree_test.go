@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -166,7 +167,7 @@ func TestHostileNames(t *testing.T) {
 	seen := map[string]bool{}
 	for _, n := range names {
 		switch {
-		case !utf8.ValidString(n), len(n) > 255, n == "." || n == "..", strings.ContainsAny(n, "/\x00\n\r\t\u202e"):
+		case badName(n):
 			t.Errorf("bad name %q", n)
 		case seen[n]:
 			t.Errorf("duplicate name %q", n)
@@ -193,6 +194,53 @@ func TestHostileNames(t *testing.T) {
 	if found < len(hostile)-1 {
 		t.Errorf("found %d posts with hostile captions, want at least %d", found, len(hostile)-1)
 	}
+	// Every entry anywhere under users/, directories and what is in them
+	// (the image posts' folders, likes/, mixes/...), has a valid name and
+	// stats; find walks them like any program would.
+	out := e.run("find", e.path("users"), "-mindepth", "1", "-print0")
+	stated := map[string]bool{}
+	for _, p := range strings.Split(strings.TrimSuffix(out, "\x00"), "\x00") {
+		rel, _ := filepath.Rel(e.path("users"), p)
+		if n := filepath.Base(p); badName(n) {
+			t.Errorf("bad name %q under users/", rel)
+		}
+		st, err := os.Lstat(p)
+		if err != nil {
+			t.Errorf("stat of users/%s: %v", rel, err)
+			continue
+		}
+		stated[rel] = st.IsDir()
+	}
+	// The hostile-named image posts were among them, as folders with
+	// their pictures and music inside.
+	dirs := 0
+	for _, p := range u.Posts {
+		if p.Type != 68 || !slices.Contains(hostile, p.Desc) {
+			continue
+		}
+		rel := filepath.Join(u.Name, "posts", e.postEntry(dir, p))
+		if isDir, ok := stated[rel]; !ok || !isDir {
+			t.Errorf("users/%s: reached by find %v, a folder %v; want both", rel, ok, isDir)
+			continue
+		}
+		dirs++
+		for f := range e.mediaFiles(dir, p) {
+			frel, _ := filepath.Rel(e.path("users"), f)
+			if _, ok := stated[frel]; !ok {
+				t.Errorf("find did not reach users/%s", frel)
+			}
+		}
+	}
+	if dirs == 0 {
+		t.Error("no hostile caption is on an image post: no hostile-named folder was checked")
+	}
+}
+
+// badName reports a name no program should be given: invalid UTF-8, too
+// long, a path element of its own, or control and bidi characters.
+func badName(n string) bool {
+	return !utf8.ValidString(n) || len(n) > 255 || n == "." || n == ".." || n == "" ||
+		strings.ContainsAny(n, "/\x00\n\r\t\u202e")
 }
 
 // README.txt explains the tree and names the configured users; stats.json

@@ -1,11 +1,14 @@
 package cache
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 )
 
-// Tests written to kill mutants that survived `make mutate` in holds.go.
+// Tests written to kill mutants that survived `make mutate` in holds.go
+// and budget.go.
 
 // heldBlock claims, fills and publishes block i of media m, puts it in
 // every one of hs and drops every other reference, so only holds keep it.
@@ -98,5 +101,39 @@ func TestReclaimTakesOnlyNeedLongestIdleFirst(t *testing.T) {
 		if s := c.Stats(); s.Reclaimed != 2*testBS {
 			t.Fatalf("round %d: stats count %d bytes reclaimed, want %d", round, s.Reclaimed, 2*testBS)
 		}
+	}
+}
+
+// Tests for budget.go survivors.
+
+// A request of exactly the limit is granted, not refused as too large.
+func TestBudgetAcquireWholeLimit(t *testing.T) {
+	b := newBudget(4*testBS, testBS)
+	if err := b.acquire(context.Background(), 4*testBS); err != nil {
+		t.Fatalf("acquiring the whole limit: %v", err)
+	}
+	if err := b.acquire(context.Background(), 4*testBS+1); !errors.Is(err, errTooLarge) {
+		t.Fatalf("acquiring more than the limit: %v, want errTooLarge", err)
+	}
+}
+
+// Without a reclaim hook a blocked acquire just waits (several reclaim
+// ticks) for a release or its context.
+func TestBudgetWaitsWithoutReclaimHook(t *testing.T) {
+	b := newBudget(4*testBS, testBS)
+	if !b.tryAcquire(4 * testBS) {
+		t.Fatal("empty budget refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*reclaimEvery)
+	defer cancel()
+	if err := b.acquire(ctx, testBS); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("acquire on a full budget: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.acquire(context.Background(), testBS) }()
+	time.Sleep(2 * reclaimEvery)
+	b.release(testBS, nil)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -137,3 +137,40 @@ func TestBudgetWaitsWithoutReclaimHook(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A blocked acquire asks the reclaim hook again every reclaimEvery for
+// exactly what it is short of, until memory comes back.
+func TestBudgetReclaimsPeriodicallyWhatIsShort(t *testing.T) {
+	b := newBudget(4*testBS, testBS)
+	var needs []int64
+	b.reclaim = func(need int64) int64 {
+		needs = append(needs, need) // calls come from the one acquiring goroutine
+		if len(needs) == 3 {
+			b.release(need, nil)
+			return need
+		}
+		return 0
+	}
+	if !b.tryAcquire(4 * testBS) {
+		t.Fatal("empty budget refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.acquire(ctx, testBS); err != nil {
+		t.Fatal(err)
+	}
+	if len(needs) != 3 || needs[0] != testBS || needs[1] != testBS || needs[2] != testBS {
+		t.Fatalf("reclaim asked for %v, want %d three times", needs, testBS)
+	}
+}
+
+// peak is the highest use, not the latest.
+func TestBudgetPeak(t *testing.T) {
+	b := newBudget(4*testBS, testBS)
+	b.tryAcquire(3 * testBS)
+	b.release(2*testBS, nil)
+	b.tryAcquire(testBS)
+	if s := b.stats(); s.peak != 3*testBS || s.used != 2*testBS {
+		t.Fatalf("peak %d used %d, want %d and %d", s.peak, s.used, 3*testBS, 2*testBS)
+	}
+}

@@ -154,3 +154,17 @@ func TestMediaStateTableBounded(t *testing.T) {
 		t.Fatal("a state in use was dropped")
 	}
 }
+
+// An item that names a known key without URLs uses the URLs already known.
+func TestMediaItemWithoutURLsKeepsKnownOnes(t *testing.T) {
+	e := newTestEnv(t, 8<<20, nil)
+	const size = 8 * tBS
+	e.cdn.add("known", size)
+	m := e.cdn.media("known", true)
+	h := e.r.Open(m)
+	checkRead(t, h, "known", size, 0, 100)
+	h.Close()
+	h2 := e.r.Open(&Item{Key: m.Key, Size: size})
+	defer h2.Close()
+	checkRead(t, h2, "known", size, 5*tBS, 100)
+}

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Tests written to kill mutants that survived `make mutate` in holds.go
-// and budget.go.
+// Tests written to kill mutants that survived `make mutate` in holds.go,
+// budget.go and flight.go.
 
 // heldBlock claims, fills and publishes block i of media m, puts it in
 // every one of hs and drops every other reference, so only holds keep it.
@@ -172,5 +172,16 @@ func TestBudgetPeak(t *testing.T) {
 	b.tryAcquire(testBS)
 	if s := b.stats(); s.peak != 3*testBS || s.used != 2*testBS {
 		t.Fatalf("peak %d used %d, want %d and %d", s.peak, s.used, 3*testBS, 2*testBS)
+	}
+}
+
+// Claims of empty blocks are refused (flight.go).
+func TestClaimRefusesZeroSizedBlock(t *testing.T) {
+	c := newTestBlocks(t, 64*testBS)
+	if _, err := c.Claim(context.Background(), ClaimRequest{Media: "z", First: 0, Sizes: []int{0}, Last: -1}); err == nil {
+		t.Fatal("a zero-sized block was claimed")
+	}
+	if r := c.TryClaim(ClaimRequest{Media: "z", First: 0, Sizes: []int{testBS, 0}, Last: -1}); r != nil {
+		t.Fatal("a run with a zero-sized block was claimed")
 	}
 }

@@ -185,3 +185,45 @@ func TestClaimRefusesZeroSizedBlock(t *testing.T) {
 		t.Fatal("a run with a zero-sized block was claimed")
 	}
 }
+
+// A waiter is let in only when it fits: a release smaller than its request
+// does not let it overshoot the limit.
+func TestBudgetWaiterWaitsUntilItFits(t *testing.T) {
+	b := newBudget(4*testBS, testBS)
+	b.tryAcquire(4 * testBS)
+	done := make(chan error, 1)
+	go func() { done <- b.acquire(context.Background(), 2*testBS) }()
+	waitFor(t, "a waiter", func() bool { return b.stats().waiting == 1 })
+	b.release(testBS, nil)
+	if s := b.stats(); s.waiting != 1 || s.used != 3*testBS {
+		t.Fatalf("after releasing one block of four: %+v, want the 2-block waiter still waiting", s)
+	}
+	b.release(testBS, nil)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if s := b.stats(); s.peak > 4*testBS {
+		t.Fatalf("peak %d over the limit", s.peak)
+	}
+}
+
+// A claim of exactly the room fills may take is allowed; one byte more is
+// too large.
+func TestClaimOfExactlyTheFillRoom(t *testing.T) {
+	c := newTestBlocks(t, 64*testBS)
+	room := c.budget.limit - c.mainLimit
+	sizes := make([]int, room/testBS)
+	for i := range sizes {
+		sizes[i] = testBS
+	}
+	if rest := int(room % testBS); rest > 0 {
+		sizes = append(sizes, rest)
+	}
+	if _, err := c.checkClaim(ClaimRequest{Media: "r", Sizes: sizes, Last: -1}); err != nil {
+		t.Fatalf("a claim of the whole fill room (%d bytes): %v", room, err)
+	}
+	sizes = append(sizes, 1)
+	if _, err := c.checkClaim(ClaimRequest{Media: "r", Sizes: sizes, Last: -1}); !errors.Is(err, errTooLarge) {
+		t.Fatalf("a claim one byte over the fill room: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Tests written to kill mutants that survived `make mutate` in ranged.go
@@ -167,4 +168,27 @@ func TestMediaItemWithoutURLsKeepsKnownOnes(t *testing.T) {
 	h2 := e.r.Open(&Item{Key: m.Key, Size: size})
 	defer h2.Close()
 	checkRead(t, h2, "known", size, 5*tBS, 100)
+}
+
+// Two reads that together cover exactly half a block start read-ahead.
+func TestMediaReadAheadStartsAfterTwoReadsAndHalfABlock(t *testing.T) {
+	e := newTestEnv(t, 16<<20, nil)
+	const size = 16 * tBS
+	e.cdn.add("ra", size)
+	h := e.r.Open(e.cdn.media("ra", true))
+	defer h.Close()
+	checkRead(t, h, "ra", size, 0, tBS/4)
+	checkRead(t, h, "ra", size, tBS/4, tBS/4)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		for _, r := range e.cdn.rangesOf("ra") {
+			if !strings.HasPrefix(r, "ra 0-") {
+				return // a request past the first block: read-ahead
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no read-ahead after two sequential reads of half a block: ranges %q", e.cdn.rangesOf("ra"))
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

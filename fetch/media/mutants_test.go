@@ -145,8 +145,9 @@ func TestMediaStateTableBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.r.unuse(st)
-	if n := count(); n > maxStates/2+1 {
-		t.Fatalf("%d states after passing %d, want at most %d", n, maxStates, maxStates/2+1)
+	// Idle states go until fewer than half are left; then the new one.
+	if n := count(); n != maxStates/2 {
+		t.Fatalf("%d states after passing %d, want %d", n, maxStates, maxStates/2)
 	}
 	e.r.mu.Lock()
 	kept := e.r.states["busy"] == busy

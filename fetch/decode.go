@@ -61,6 +61,7 @@ type urlListJSON struct {
 	Height   jint `json:"height"`
 	DataSize jint `json:"data_size"`
 	URLKey   jstr `json:"url_key"`
+	FileHash jstr `json:"file_hash"`
 }
 
 func (u *urlListJSON) list() []string {

@@ -81,6 +81,7 @@ type Rendition struct {
 	Width   int
 	Height  int
 	Size    int64    // exact bytes (data_size) when Douyin gives it, else 0
+	Hash    string   // play_addr.file_hash when given (one per encoded file)
 	URLs    []string // mirrors, in order
 }
 

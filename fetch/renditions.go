@@ -29,8 +29,10 @@ const (
 // trimmed or DASH-only responses), video.play_addr becomes the only
 // rendition, so such a post still plays.
 //
-// Key is gear_name (e.g. "normal_1080_0"), which names the same encoding in
-// every response for the post; play_addr's rendition is "play_addr". A key
+// Key is gear_name (e.g. "normal_1080_0"); play_addr's rendition is
+// "play_addr". A gear name is not stable across endpoints (the real detail
+// answer names its gears adapt_*, lists normal_*): use SameFile and
+// Closest to find a rendition again. A key
 // seen twice gets "_<bitrate>" appended so keys stay unique and stable.
 // Codec is h265 when is_h265 or is_bytevc1 is set (ByteVC1 is ByteDance's
 // HEVC), else h264. Size is play_addr.data_size (exact bytes) when given.
@@ -80,6 +82,7 @@ func renditions(v *videoJSON, quality string) []Rendition {
 			Width:   firstNonZero(int(pa.Width), int(v.Width)),
 			Height:  firstNonZero(int(pa.Height), int(v.Height)),
 			Size:    int64(pa.DataSize),
+			Hash:    string(pa.FileHash),
 			URLs:    pa.list(),
 		})
 	}
@@ -95,6 +98,7 @@ func renditions(v *videoJSON, quality string) []Rendition {
 			Width:  firstNonZero(int(pa.Width), int(v.Width)),
 			Height: firstNonZero(int(pa.Height), int(v.Height)),
 			Size:   int64(pa.DataSize),
+			Hash:   string(pa.FileHash),
 			URLs:   pa.list(),
 		})
 	}
@@ -143,6 +147,60 @@ func orderRenditions(rs []Rendition, quality string) {
 	default:
 		slices.SortStableFunc(rs, best)
 	}
+}
+
+// SameFile reports whether a and b are the same encoded file, so bytes of
+// one may be served as the other. Gear names cannot tell (see renditions),
+// nor can play_addr.uri (one per video, shared by all its gears, in every
+// real capture), so identity is codec, resolution and data_size, plus
+// file_hash when both carry one. Open fact 4 (spec §11): data_size and
+// file_hash are assumed to describe the file the CDN serves and to be
+// the same in list and detail answers. Without a size on both sides only
+// the same key, codec and resolution count as the same file.
+func SameFile(a, b Rendition) bool {
+	if a.Codec != b.Codec || a.Width != b.Width || a.Height != b.Height {
+		return false
+	}
+	if a.Hash != "" && b.Hash != "" && a.Hash != b.Hash {
+		return false
+	}
+	if a.Size <= 0 || b.Size <= 0 {
+		return a.Key == b.Key
+	}
+	return a.Size == b.Size
+}
+
+// Closest finds r again among rs (say, a fresh answer's renditions): the
+// same file if present (same reports it), else the nearest encoding: same
+// codec first, then the nearest resolution (short side), then the nearest
+// bit rate, then key order. Nil when rs is empty.
+func Closest(r Rendition, rs []Rendition) (c *Rendition, same bool) {
+	for i := range rs {
+		if SameFile(r, rs[i]) {
+			return &rs[i], true
+		}
+	}
+	dist := func(x Rendition) [3]int64 {
+		codec := int64(0)
+		if x.Codec != r.Codec {
+			codec = 1
+		}
+		res := int64(min(x.Width, x.Height) - min(r.Width, r.Height))
+		br := x.Bitrate - r.Bitrate
+		return [3]int64{codec, max(res, -res), max(br, -br)}
+	}
+	for i := range rs {
+		if c == nil {
+			c = &rs[i]
+			continue
+		}
+		a, b := dist(rs[i]), dist(*c)
+		if n := cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]),
+			strings.Compare(rs[i].Key, c.Key)); n < 0 {
+			c = &rs[i]
+		}
+	}
+	return c, false
 }
 
 func codecRank(r Rendition) int {

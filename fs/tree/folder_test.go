@@ -183,7 +183,7 @@ func TestPostsFolder(t *testing.T) {
 
 	c := walk(t, tr, "users/alice/posts/"+name)
 	m, ok := c.Node.(*MediaFile)
-	if !ok || c.Key != "video:"+videoID || m.Item.Size != 100 || m.Mtime != 1697889407 {
+	if !ok || c.Key != "video:"+videoID+"@100" || m.Item.Size != 100 || m.Mtime != 1697889407 {
 		t.Fatalf("%s: %+v %+v", name, c.Entry, m)
 	}
 	if api.n("detail") != 1 || api.n("posts") != 0 {

@@ -1,6 +1,11 @@
 package tree
 
-import "hash/fnv"
+import (
+	"hash/fnv"
+	"strconv"
+
+	"github.com/douyinfs/douyinfs/fetch"
+)
 
 // Every node has a key: a string naming what it shows, built from Douyin ids
 // and the kind of entry ("video:<aweme_id>", "user:<sec_uid>/posts", ...).
@@ -33,6 +38,16 @@ func keyCover(awemeID string) string         { return "cover:" + awemeID }
 func keyAvatar(secUID string) string         { return "avatar:" + secUID }
 func keyProfile(secUID string) string        { return "profile:" + secUID }
 func keyRoomFile(dirKey, name string) string { return dirKey + "/" + name }
+
+// keyVideoOf is the key of p's video file: with the size of the rendition
+// served, so another encoding (a re-encode, or a detail answer's other gear
+// set) is another inode, never old pages under a new size.
+func keyVideoOf(p *fetch.Post) string {
+	if r := p.Video.Best(); r != nil && r.Size > 0 {
+		return keyVideo(p.ID) + "@" + strconv.FormatInt(r.Size, 10)
+	}
+	return keyVideo(p.ID)
+}
 
 // keyChild is the key of a directory (or synthetic file) under a parent.
 func keyChild(parentKey, kind, id string) string { return parentKey + "/" + kind + ":" + id }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fetch"
@@ -44,7 +46,7 @@ func (t *Tree) post(ctx context.Context, id string) (*fetch.Post, error) {
 func (t *Tree) postEntries(dirKey, base string, p *fetch.Post) []Entry {
 	var out []Entry
 	if isVideo(p) {
-		out = append(out, Entry{Name: base + suffixVideo, Key: keyVideo(p.ID)})
+		out = append(out, Entry{Name: base + suffixVideo, Key: keyVideoOf(p)})
 	} else {
 		out = append(out, Entry{Name: base, Dir: true, Key: keyChild(dirKey, "post", p.ID)})
 	}
@@ -83,25 +85,47 @@ func (t *Tree) postNode(e Entry, p *fetch.Post, kind postKind) Node {
 	return nil
 }
 
-// videoMedia is the rendition douyinfs serves for a video post.
+// videoMedia is the rendition douyinfs serves for a video post. Its key
+// holds the size, so a re-encode under the same gear name is another file
+// (its own size and cache blocks).
 func (t *Tree) videoMedia(p *fetch.Post) *media.Item {
-	r := p.Video.Best()
-	key := r.Key
+	r := *p.Video.Best()
+	key := p.ID + "/" + r.Key
+	if r.Size > 0 {
+		key += "@" + strconv.FormatInt(r.Size, 10)
+	}
+	var warned atomic.Bool
 	return &media.Item{
-		Key:  p.ID + "/" + key,
+		Key:  key,
 		URLs: r.URLs,
 		Size: r.Size,
-		Refresh: t.refreshURLs(p.ID, func(f *fetch.Post) []string {
-			if f.Video == nil {
-				return nil
+		// A fresh answer may name its gears otherwise (detail: adapt_*,
+		// lists: normal_*): find the same file by fetch.SameFile. When it
+		// is gone, fail the read rather than mix two encodings in one
+		// file; a new lookup builds the file from the fresh answer.
+		Refresh: func(ctx context.Context) ([]string, error) {
+			f, err := t.refreshPost(ctx, p.ID)
+			if err != nil {
+				return nil, err
 			}
-			for _, fr := range f.Video.Renditions {
-				if fr.Key == key {
-					return fr.URLs
-				}
+			var c *fetch.Rendition
+			same := false
+			if f.Video != nil {
+				c, same = fetch.Closest(r, f.Video.Renditions)
 			}
-			return nil
-		}),
+			if same {
+				return c.URLs, nil
+			}
+			closest := "none"
+			if c != nil {
+				closest = fmt.Sprintf("%s (%s %dx%d, %d bytes)", c.Key, c.Codec, c.Width, c.Height, c.Size)
+			}
+			if !warned.Swap(true) {
+				t.log.Warn("a video's fresh answer no longer has the encoding an open file reads; failing the read rather than mixing encodings (open it again for the new one)",
+					"post", p.ID, "rendition", r.Key, "size", r.Size, "closest", closest)
+			}
+			return nil, fmt.Errorf("post %s: rendition %s (%d bytes) is gone; closest now %s", p.ID, r.Key, r.Size, closest)
+		},
 	}
 }
 
@@ -223,7 +247,7 @@ func (t *Tree) videosFolder(key string) *ByID {
 			}
 			switch {
 			case video && isVideo(p):
-				e := Entry{Name: name, Key: keyVideo(p.ID)}
+				e := Entry{Name: name, Key: keyVideoOf(p)}
 				return Child{Entry: e, Node: t.postNode(e, p, kindVideo)}, 0
 			case !video && p.IsImagePost():
 				e := Entry{Name: name, Dir: true, Key: keyChild(key, "post", p.ID)}

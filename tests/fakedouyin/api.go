@@ -394,7 +394,9 @@ func (c *apiCtx) detail() obj {
 			"filter_detail": obj{"aweme_id": id, "filter_reason": reason, "detail_msg": notice,
 				"notice": "抱歉，作品不见了", "icon": ""}}
 	}
-	return obj{"status_code": 0, "aweme_detail": c.u.awemeJSON(p), "log_pb": obj{"impr_id": c.logid}}
+	u := c.u
+	u.detailGears = !c.o.SameDetailGears
+	return obj{"status_code": 0, "aweme_detail": u.awemeJSON(p), "log_pb": obj{"impr_id": c.logid}}
 }
 
 // tabFeed pages the home feed in a circle by refresh_index; it always has

@@ -17,6 +17,8 @@ type urlMaker struct {
 	w       *World
 	expires int64
 	playHop bool
+	// detailGears: videos carry Post.DetailRenditions (aweme/detail).
+	detailGears bool
 }
 
 func (s *Server) urls(now time.Time, o Options) urlMaker {

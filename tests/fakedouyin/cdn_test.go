@@ -63,7 +63,7 @@ func TestCDNRanges(t *testing.T) {
 	var targets []target
 	for _, p := range []*Post{w.RealVideoPost(), w.MoovAtEndPost(), w.BigVideoPost(), w.Users[1].Posts[0]} {
 		d := detailOf(t, c, p)
-		for _, r := range p.Renditions {
+		for _, r := range p.DetailRenditions { // the gears a detail carries
 			targets = append(targets, target{r.Media, gearURL(t, d, r.Media, 0)})
 		}
 	}

@@ -39,6 +39,11 @@ type Options struct {
 	DeadMirror     bool          // the first url_list mirror of every media answers 503 or resets
 	PlayHop        bool          // one mirror of every video is a /aweme/v1/play/ URL that answers 302 (on in NewDefault)
 
+	// SameDetailGears makes aweme/detail list the same bit_rate gears as
+	// the lists. Off (the default), detail answers with its own gear set,
+	// as the real service does (Post.DetailRenditions).
+	SameDetailGears bool
+
 	// GuestFirstPageOnly makes user posts stop after the first page for a
 	// request without the login cookie (reported for the real service in
 	// 2026, F2 issue #435).

@@ -78,8 +78,12 @@ func (u urlMaker) playAddr(p *Post, r *Rendition) obj {
 
 // videoJSON is the "video" object of a video post.
 func (u urlMaker) videoJSON(p *Post) obj {
+	rs := p.Renditions
+	if u.detailGears && len(p.DetailRenditions) > 0 {
+		rs = p.DetailRenditions
+	}
 	var gears []any
-	for _, r := range p.Renditions {
+	for _, r := range rs {
 		gears = append(gears, obj{
 			"gear_name":    r.GearName,
 			"quality_type": r.QualityType,
@@ -94,7 +98,7 @@ func (u urlMaker) videoJSON(p *Post) obj {
 			"format":       "mp4",
 		})
 	}
-	best := bestRendition(p.Renditions)
+	best := bestRendition(rs)
 	cover := u.imageObj(p.Cover, 3, 720)
 	return obj{
 		"play_addr":        u.playAddr(p, best),

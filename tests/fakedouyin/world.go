@@ -2,6 +2,7 @@ package fakedouyin
 
 import (
 	"crypto/hmac"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -96,6 +97,12 @@ type Post struct {
 	// Renditions are the bit_rate gears in the order the API lists them
 	// (highest bit rate first; on a tie the H.265 gear comes first).
 	Renditions []*Rendition
+	// DetailRenditions are the gears aweme/detail lists unless
+	// Options.SameDetailGears: as in the real captures, other gear names
+	// (adapt_*) for the same encodings (same Media), except that the
+	// lowest H.264 gear of a generated video is a re-encode of another
+	// size.
+	DetailRenditions []*Rendition
 	// ImagesWebp are the WebP variants of Images (smaller; three of each
 	// picture's four url_list entries, see urlMaker.image).
 	ImagesWebp []*Media
@@ -396,6 +403,7 @@ func (g *gen) post(user *User, u, i int, t int64) *Post {
 			g.genMusic(p)
 		}
 	}
+	g.detailGears(p)
 	w.posts[p.AwemeID] = p
 	for _, m := range p.allMedia() {
 		if _, ok := w.mediaPosts[m.ID]; !ok {
@@ -494,6 +502,7 @@ func (g *gen) bigPost(user *User, t, size int64) *Post {
 	}
 	p.Video = big
 	g.genMusic(p)
+	g.detailGears(p)
 	g.w.posts[p.AwemeID] = p
 	for _, m := range p.allMedia() {
 		g.w.mediaPosts[m.ID] = p
@@ -514,11 +523,45 @@ func (g *gen) setMusic(p *Post, m *Media, dur int) {
 	p.MusicTitle = "真实的音乐 real music"
 }
 
+// detailGears fills p.DetailRenditions from p.Renditions (see Post).
+func (g *gen) detailGears(p *Post) {
+	var low *Rendition // the lowest H.264 gear, re-encoded when generated
+	for _, r := range p.Renditions {
+		if !r.IsH265 && (low == nil || r.BitRate < low.BitRate) {
+			low = r
+		}
+	}
+	for _, r := range p.Renditions {
+		d := *r
+		res := strconv.Itoa(min(r.Width, r.Height))
+		if r.IsH265 {
+			d.GearName = "adapt_lowest_" + res + "_1"
+		} else {
+			d.GearName = "adapt_" + res + "_0"
+		}
+		if r == low && len(p.Renditions) > 1 && !r.Media.Real() {
+			m := *r.Media
+			m.ID += "_adapt"
+			m.Size -= m.Size / 10
+			sum := md5.Sum([]byte(m.ID))
+			m.Hash = hex.EncodeToString(sum[:])
+			d.Media = g.register(&m)
+			d.BitRate -= d.BitRate / 10
+		}
+		p.DetailRenditions = append(p.DetailRenditions, &d)
+	}
+}
+
 // allMedia lists every media the post's JSON refers to.
 func (p *Post) allMedia() []*Media {
 	var ms []*Media
 	for _, r := range p.Renditions {
 		ms = append(ms, r.Media)
+	}
+	for _, r := range p.DetailRenditions {
+		if !slices.ContainsFunc(ms, func(m *Media) bool { return m == r.Media }) {
+			ms = append(ms, r.Media)
+		}
 	}
 	ms = append(ms, p.Images...)
 	ms = append(ms, p.ImagesWebp...)

@@ -23,6 +23,10 @@
 //   - Media URLs are signed, expire after Options.URLTTL (403 afterwards),
 //     and serve byte ranges (206, 416, HEAD). A fresh list or detail gives
 //     fresh URLs.
+//   - aweme/detail names a video's gears otherwise than the lists (adapt_*
+//     against normal_*, as in the real detail capture): the same files,
+//     except one re-encode of another size (Post.DetailRenditions;
+//     Options.SameDetailGears turns it off).
 //   - Pagination follows spec §3: posts and likes page by max_cursor, the
 //     last item's create_time in ms; favourites by a 16-digit cursor (the
 //     collect time in µs); collect folders, folder videos, mixes and the

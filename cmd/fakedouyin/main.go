@@ -94,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.MalformedRate, "malformed-rate", 0, "fraction of API answers with cut-short JSON")
 	fs.DurationVar(&o.URLTTL, "url-ttl", time.Hour, "lifetime of media URLs")
 	fs.BoolVar(&o.EmptyPageQuirk, "empty-pages", false, "posts/likes lists insert empty pages with has_more=1")
+	fs.IntVar(&o.EmptyPageRun, "empty-page-run", 0, "one run of this many empty has_more=1 pages in every posts/likes list (0: none)")
+	fs.Float64Var(&o.RepeatCursorRate, "repeat-cursor-rate", 0, "share of posts/likes pages that answer their own cursor the first time they are asked")
 	fs.BoolVar(&o.DeadMirror, "dead-mirror", false, "the first mirror of every media is dead")
 	fs.BoolVar(&o.PlayHop, "play-hop", true, "one mirror of every video is a /aweme/v1/play/ URL answering 302")
 	fs.BoolVar(&o.GuestFirstPageOnly, "guest-first-page", false, "user posts stop after the first page without the login cookie")

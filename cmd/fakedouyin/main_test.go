@@ -55,7 +55,8 @@ func TestRun(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--config-out", conf, "--login", "--users", "2", "--posts", "5",
-			"--big-video", "2MiB", "--api-latency", "1ms", "--conn-bandwidth", "40MB", "--empty-pages", "--dead-mirror"}, pw, io.Discard)
+			"--big-video", "2MiB", "--api-latency", "1ms", "--conn-bandwidth", "40MB", "--empty-pages", "--dead-mirror",
+			"--empty-page-run", "4", "--repeat-cursor-rate", "0.1"}, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

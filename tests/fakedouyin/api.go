@@ -235,7 +235,11 @@ func (c *apiCtx) timePage(key string, list []*Post, cursor int64, count int) obj
 	}
 	end := min(start+count, len(list))
 	items := list[start:end]
-	if c.o.EmptyPageQuirk && len(items) > 0 {
+	if next, ok := c.s.emptyRun(key, list, cursor, start, end, c.o.EmptyPageRun); ok {
+		return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": []any{}, "has_more": 1,
+			"max_cursor": next, "min_cursor": next, "time_list": nil})
+	}
+	if c.o.EmptyPageQuirk && c.o.EmptyPageRun <= 0 && len(items) > 0 {
 		if next, ok := c.s.quirkEmpty(key, cursor, list[0].CreateTime); ok {
 			return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": []any{}, "has_more": 1,
 				"max_cursor": next, "min_cursor": next, "time_list": nil})
@@ -244,6 +248,9 @@ func (c *apiCtx) timePage(key string, list []*Post, cursor int64, count int) obj
 	maxC, minC := cursor, cursor
 	if len(items) > 0 {
 		maxC, minC = items[len(items)-1].CreateTime*1000, items[0].CreateTime*1000
+	}
+	if end < len(list) && c.s.repeatCursor(key, cursor, c.o.RepeatCursorRate) {
+		maxC = cursor
 	}
 	return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": c.awemeList(items),
 		"has_more": boolInt(end < len(list)), "max_cursor": maxC, "min_cursor": minC, "time_list": nil})

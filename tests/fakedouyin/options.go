@@ -44,6 +44,16 @@ type Options struct {
 	// as the real service does (Post.DetailRenditions).
 	SameDetailGears bool
 
+	// EmptyPageRun N > 0 puts one run of N empty has_more=1 pages in every
+	// posts or likes list (somewhere past the first page, the same on every
+	// walk); a run longer than the client's max_empty_pages stops its pager
+	// early. It replaces EmptyPageQuirk.
+	EmptyPageRun int
+	// RepeatCursorRate is the share (0..1) of posts and likes pages past
+	// the first that, the first time they are asked for, answer has_more=1
+	// with the cursor they were asked for.
+	RepeatCursorRate float64
+
 	// GuestFirstPageOnly makes user posts stop after the first page for a
 	// request without the login cookie (reported for the real service in
 	// 2026, F2 issue #435).

@@ -32,6 +32,7 @@ type Server struct {
 	msTokens map[string]bool // issued msTokens; guarded by mu
 	qr       map[string]*qrSession
 	tickets  map[string]*qrSession
+	repeated onceSet // list pages that have answered with a repeated cursor
 
 	stats     *counters
 	sigs      sigCache

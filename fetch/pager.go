@@ -41,8 +41,40 @@ type Pager[T any] struct {
 	mu       sync.Mutex
 	cursor   string
 	done     bool
+	stopped  StopReason
 	pages    int
 	emptyRun int
+}
+
+// StopReason says why a pager stopped. Only StopEnd means the list is
+// complete; after the others Cursor is where its tail starts.
+type StopReason int
+
+const (
+	NotStopped     StopReason = iota
+	StopEnd                   // has_more = 0
+	StopCursorLoop            // the next cursor is empty or the one just used
+	StopEmptyPages            // MaxEmptyPages empty pages in a row
+	StopMaxPages              // the page cap was reached
+)
+
+// Early reports whether the list may go on past where the pager stopped.
+func (r StopReason) Early() bool { return r > StopEnd }
+
+func (r StopReason) String() string {
+	switch r {
+	case NotStopped:
+		return "not stopped"
+	case StopEnd:
+		return "end of list"
+	case StopCursorLoop:
+		return "the cursor did not advance"
+	case StopEmptyPages:
+		return "too many empty pages in a row"
+	case StopMaxPages:
+		return "page cap reached"
+	}
+	return "unknown"
 }
 
 // NewPager builds a pager over any page function (tests use it for
@@ -92,13 +124,15 @@ func (p *Pager[T]) advance(cursor string, page Page[T]) {
 	}
 	switch {
 	case !page.HasMore:
-		p.done = true
+		p.done, p.stopped = true, StopEnd
 	case !advances(cursor, page.Cursor):
-		p.done = true // the same page again would loop
+		// The same page again would loop now; asked again later, Douyin
+		// may answer right, so the cursor stays for a resume.
+		p.done, p.stopped = true, StopCursorLoop
 	case p.maxPages > 0 && p.pages >= p.maxPages:
-		p.done, p.cursor = true, page.Cursor // resumable from here
+		p.done, p.stopped, p.cursor = true, StopMaxPages, page.Cursor // resumable from here
 	case p.emptyRun >= p.maxEmptyPages:
-		p.done, p.cursor = true, page.Cursor
+		p.done, p.stopped, p.cursor = true, StopEmptyPages, page.Cursor
 	default:
 		p.cursor = page.Cursor
 	}
@@ -120,6 +154,13 @@ func (p *Pager[T]) Done() bool {
 	return p.done
 }
 
+// Stopped says why the pager stopped; NotStopped while it goes on.
+func (p *Pager[T]) Stopped() StopReason {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stopped
+}
+
 // Cursor is the cursor of the next page to fetch; save it to resume later.
 func (p *Pager[T]) Cursor() string {
 	p.mu.Lock()
@@ -132,7 +173,7 @@ func (p *Pager[T]) Cursor() string {
 func (p *Pager[T]) ResumeFrom(cursor string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.cursor, p.done, p.pages, p.emptyRun = cursor, false, 0, 0
+	p.cursor, p.done, p.stopped, p.pages, p.emptyRun = cursor, false, NotStopped, 0, 0
 }
 
 // Refresh walks a list from the top until it meets an item whose id is known,

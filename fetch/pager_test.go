@@ -212,3 +212,66 @@ func TestPagerStateDuringFetch(t *testing.T) {
 		t.Error("has_more 0 did not finish the pager")
 	}
 }
+
+// The pager says why it stopped, and after an early stop its cursor is
+// where the tail starts: a resume from it fetches the rest.
+func TestPagerStopReasons(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		pages    map[string]Page[int]
+		maxPages int
+		stop     StopReason
+		cursor   string
+	}{
+		{"end", map[string]Page[int]{
+			"": {Items: []int{1}, Cursor: "c1", HasMore: false},
+		}, 0, StopEnd, ""},
+		{"repeated cursor", map[string]Page[int]{
+			"":   {Items: []int{1}, Cursor: "c1", HasMore: true},
+			"c1": {Items: []int{2}, Cursor: "c1", HasMore: true},
+		}, 0, StopCursorLoop, "c1"},
+		{"empty cursor", map[string]Page[int]{
+			"": {Items: []int{1}, HasMore: true},
+		}, 0, StopCursorLoop, ""},
+		{"empty pages", map[string]Page[int]{
+			"":   {Items: []int{1}, Cursor: "c1", HasMore: true},
+			"c1": {Cursor: "c2", HasMore: true},
+			"c2": {Cursor: "c3", HasMore: true},
+			"c3": {Cursor: "c4", HasMore: true},
+		}, 0, StopEmptyPages, "c4"},
+		{"max pages", map[string]Page[int]{
+			"":   {Items: []int{1}, Cursor: "c1", HasMore: true},
+			"c1": {Items: []int{2}, Cursor: "c2", HasMore: true},
+		}, 2, StopMaxPages, "c2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewPager((&scripted{pages: tc.pages}).fn, 3, tc.maxPages)
+			if p.Stopped() != NotStopped {
+				t.Fatalf("a new pager says %v", p.Stopped())
+			}
+			walk(t, p)
+			if p.Stopped() != tc.stop || p.Cursor() != tc.cursor {
+				t.Errorf("stopped %v at %q, want %v at %q", p.Stopped(), p.Cursor(), tc.stop, tc.cursor)
+			}
+			if p.Stopped().Early() != (tc.stop != StopEnd) {
+				t.Errorf("%v: Early() = %v", tc.stop, p.Stopped().Early())
+			}
+			p.ResumeFrom(p.Cursor())
+			if p.Stopped() != NotStopped || p.Done() {
+				t.Errorf("after ResumeFrom: stopped %v, done %v", p.Stopped(), p.Done())
+			}
+		})
+	}
+	// A repeated cursor is resumed from: asked again, the page answers right.
+	s := &scripted{pages: map[string]Page[int]{
+		"":   {Items: []int{1}, Cursor: "c1", HasMore: true},
+		"c1": {Items: []int{2}, Cursor: "c1", HasMore: true},
+	}}
+	p := NewPager(s.fn, 3, 0)
+	walk(t, p)
+	s.pages["c1"] = Page[int]{Items: []int{2, 3}, Cursor: "c2", HasMore: false}
+	p.ResumeFrom(p.Cursor())
+	if got := walk(t, p); !slices.Equal(got, []int{2, 3}) || p.Stopped() != StopEnd {
+		t.Errorf("resumed tail %v, stopped %v", got, p.Stopped())
+	}
+}

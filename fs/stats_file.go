@@ -56,12 +56,15 @@ type CacheStats struct {
 
 // TreeStats count the file system's own operations.
 type TreeStats struct {
-	Lookups         int64 `json:"lookups"`
-	Errors          int64 `json:"errors"`
-	Interrupted     int64 `json:"interrupted"` // answered EINTR
-	ListingsCached  int64 `json:"listings_cached"`
-	LiveStreamsOpen int64 `json:"live_streams_open"`
-	XattrRequests   int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
+	Lookups        int64 `json:"lookups"`
+	Errors         int64 `json:"errors"`
+	Interrupted    int64 `json:"interrupted"` // answered EINTR
+	ListingsCached int64 `json:"listings_cached"`
+	// ListingsIncomplete are cached listings that stopped before the end
+	// of their list; the next refresh fetches their tails.
+	ListingsIncomplete int64 `json:"listings_incomplete"`
+	LiveStreamsOpen    int64 `json:"live_streams_open"`
+	XattrRequests      int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
 }
 
 // statsJSON renders .douyinfs/stats.json: what the daemon has cost so far.
@@ -107,12 +110,13 @@ func (t *fsys) snapshot() Stats {
 	s.Cache = CacheStats{Hits: bs.Hits, Misses: bs.Misses, Evictions: bs.Evictions, Bytes: bs.Bytes, InFlight: bs.InFlight}
 	listings := t.tree.Listings()
 	s.FS = TreeStats{
-		Lookups:         t.stats.lookups.Load(),
-		Errors:          t.stats.errors.Load(),
-		Interrupted:     t.stats.interrupted.Load(),
-		ListingsCached:  int64(listings),
-		LiveStreamsOpen: t.stats.liveOpen.Load(),
-		XattrRequests:   t.stats.xattrs.Load(),
+		Lookups:            t.stats.lookups.Load(),
+		Errors:             t.stats.errors.Load(),
+		Interrupted:        t.stats.interrupted.Load(),
+		ListingsCached:     int64(listings),
+		ListingsIncomplete: int64(t.tree.IncompleteListings()),
+		LiveStreamsOpen:    t.stats.liveOpen.Load(),
+		XattrRequests:      t.stats.xattrs.Load(),
 	}
 
 	for _, n := range s.API.Requests {

@@ -39,8 +39,12 @@ type listing[T any] struct {
 	pager    *fetch.Pager[T]
 	complete bool
 	private  bool
-	fetched  time.Time // when the top of the list was last confirmed
-	shift    int       // entries prepended by refreshes; open handles adjust by it
+	// early is why the pager stopped before the end of the list (a
+	// repeated cursor, too many empty pages): the listing is served as it
+	// is, and the next refresh fetches its tail from the pager's cursor.
+	early   fetch.StopReason
+	fetched time.Time // when the top of the list was last confirmed
+	shift   int       // entries prepended by refreshes; open handles adjust by it
 }
 
 type listEntry[T any] struct {
@@ -74,6 +78,7 @@ func (l *listing[T]) resetLocked() {
 	l.pager = nil
 	l.complete = false
 	l.private = false
+	l.early = fetch.NotStopped
 	l.fetched = time.Time{}
 }
 
@@ -105,6 +110,13 @@ func (l *listing[T]) begin(ctx context.Context) int {
 func (l *listing[T]) refresh(ctx context.Context) {
 	ctx, cancel := l.t.APIContext(ctx)
 	defer cancel()
+	l.mu.Lock()
+	if l.early != fetch.NotStopped && l.pager != nil {
+		// Fetch the tail again, from where the list stopped, as it is read.
+		l.pager.ResumeFrom(l.pager.Cursor())
+		l.complete = false
+	}
+	l.mu.Unlock()
 	var err error
 	switch l.order {
 	case newestFirst:
@@ -178,6 +190,7 @@ func (l *listing[T]) refreshAll(ctx context.Context) error {
 	l.shift += old // offsets of open handles are meaningless now; push them past the end
 	l.pager = p
 	l.appendLocked(items, err != nil || p.Done())
+	l.noteStopLocked(p)
 	return nil
 }
 
@@ -272,8 +285,10 @@ func (l *listing[T]) fetchMore(ctx context.Context, satisfied func() bool) error
 	switch {
 	case err == nil:
 		l.appendLocked(items, p.Done())
+		l.noteStopLocked(p)
 	case errors.Is(err, io.EOF):
 		l.appendLocked(items, true)
+		l.noteStopLocked(p)
 	case isPrivate(err):
 		// A private list is shown empty: that is what the user chose.
 		l.private = true
@@ -304,6 +319,31 @@ func (l *listing[T]) appendLocked(items []T, done bool) {
 		l.entries = append(l.entries, listEntry[T]{name: name, item: *it})
 	}
 	l.complete = l.complete || done
+}
+
+// noteStopLocked records why a pager that is done stopped. A stop before
+// the end is said once per stop; the page cap is the user's choice, so it
+// leaves the listing complete.
+func (l *listing[T]) noteStopLocked(p *fetch.Pager[T]) {
+	if !p.Done() {
+		return
+	}
+	r := p.Stopped()
+	if !r.Early() || r == fetch.StopMaxPages {
+		l.early = fetch.NotStopped
+		return
+	}
+	l.early = r
+	l.t.log.Warn(fmt.Sprintf("listing of %s stopped early after %d entries: %s; its tail will be fetched again at the next refresh",
+		l.what, len(l.entries), r), "list", l.what, "cursor", p.Cursor())
+}
+
+// incomplete reports whether the listing stopped before the end of its list
+// and its tail has not been fetched since.
+func (l *listing[T]) incomplete() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.early != fetch.NotStopped
 }
 
 func (l *listing[T]) reindexLocked() {

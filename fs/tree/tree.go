@@ -136,6 +136,20 @@ func (t *Tree) Listings() int {
 	return len(t.lists)
 }
 
+// IncompleteListings is how many cached listings stopped before the end of
+// their list, for stats.json.
+func (t *Tree) IncompleteListings() int {
+	t.listsMu.Lock()
+	defer t.listsMu.Unlock()
+	n := 0
+	for _, l := range t.lists {
+		if l, ok := l.(interface{ incomplete() bool }); ok && l.incomplete() {
+			n++
+		}
+	}
+	return n
+}
+
 // getListing returns the listing stored under key, creating it with mk.
 func getListing[T any](t *Tree, key string, mk func() *listing[T]) *listing[T] {
 	t.listsMu.Lock()

@@ -153,10 +153,13 @@ type Client struct {
 	limiter *rate.Limiter
 	hosts   hostSet // configured hosts, the only ones Resolve and login follow
 	// verifyFp is generated once per process, as F2 does (§1.2.3).
-	verifyFp  string
-	tokens    tokens
-	stats     statsCounter
-	feedIndex atomic.Int64 // refresh_index of the next home feed call
+	verifyFp string
+	tokens   tokens
+	// msTokenWarned: a failed msToken registration is worth one warning;
+	// later failures (every token refresh) only a debug line.
+	msTokenWarned atomic.Bool
+	stats         statsCounter
+	feedIndex     atomic.Int64 // refresh_index of the next home feed call
 
 	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
 	now    func() time.Time

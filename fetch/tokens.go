@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -110,7 +111,11 @@ func (c *Client) fetchTokens(ctx context.Context, stale int) (tokenSnapshot, err
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return tokenSnapshot{}, ctxErr
 		}
-		c.log.Info("could not register an msToken; using a locally generated (false) one", "err", err)
+		level := slog.LevelDebug
+		if !c.msTokenWarned.Swap(true) {
+			level = slog.LevelWarn
+		}
+		c.log.Log(ctx, level, "could not register an msToken; using a locally generated (false) one, which Douyin may refuse", "err", err)
 		ms = sign.FalseMsToken(rand.IntN)
 	}
 	var tt string

@@ -248,6 +248,10 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 	if err != nil {
 		return fmt.Errorf("cannot mount %s: %w", mnt, err)
 	}
+	// Said before "serving", so that whoever waits for that line has it.
+	if !client.LoggedIn() {
+		logger.Warn("no login cookie: me/ is absent, and Douyin may show a guest only the first page of a user's posts (set account.cookie_file)")
+	}
 	logger.Info("serving", "mountpoint", mnt, "users", len(s.FS.Users), "logged_in", client.LoggedIn())
 	if metrics != nil {
 		metrics.serve(srv)

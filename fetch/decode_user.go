@@ -34,6 +34,7 @@ type userJSON struct {
 	RoomIDStr       jstr  `json:"room_id_str"`
 	RoomID          jstr  `json:"room_id"`
 	WebRID          jstr  `json:"web_rid"`
+	Secret          jint  `json:"secret"`
 }
 
 // toUser converts; raw is kept only for the profile (lists do not need it).
@@ -56,6 +57,8 @@ func (u *userJSON) toUser() User {
 		LikesPrivate: u.ShowFavorite.set && !u.ShowFavorite.v,
 		LiveStatus:   int(u.LiveStatus),
 		RoomID:       firstID(u.RoomIDStr, u.RoomID),
+		// Spec §11 open fact 5: secret=1 is assumed to mean a private account.
+		Private: u.Secret != 0,
 	}
 	// The handle shown in the app is unique_id, or short_id when the user
 	// never set one ("0" means none).

@@ -151,6 +151,16 @@ func TestFakeUserPostsAndProfile(t *testing.T) {
 			prof.FollowerCount != u.FollowerCount || prof.LikesPrivate != u.LikesPrivate || prof.MixCount != int64(len(u.Mixes)) {
 			t.Errorf("profile %s = %+v", u.SecUID, prof)
 		}
+		if prof.Private != u.Private {
+			t.Errorf("profile %s: private %v, want %v", u.Name, prof.Private, u.Private)
+		}
+		if u.Private {
+			if _, err := collect(ctx, c.UserPosts(u.SecUID)); !errors.Is(err, ErrPrivate) {
+				t.Errorf("posts of private %s: err = %v, want ErrPrivate", u.Name, err)
+			}
+			pages++
+			continue
+		}
 		got := all(ctx, t, c.UserPosts(u.SecUID))
 		if !slices.Equal(postIDs(got), worldIDs(u.Posts)) {
 			t.Fatalf("posts of %s: got %d ids, want %d\n%v\n%v", u.Name, len(got), len(u.Posts), postIDs(got), worldIDs(u.Posts))
@@ -161,8 +171,10 @@ func TestFakeUserPostsAndProfile(t *testing.T) {
 		pages += pagesFor(len(u.Posts), 20)
 	}
 	st := s.Stats()
-	if st.Requests["/aweme/v1/web/aweme/post/"] != pages || st.Requests["/aweme/v1/web/user/profile/other/"] != int64(len(w.Users)) {
-		t.Errorf("requests %v, want %d post pages and %d profiles", st.Requests, pages, len(w.Users))
+	// The private user's empty list asks the profile once more.
+	profiles := int64(len(w.Users) + 1)
+	if st.Requests["/aweme/v1/web/aweme/post/"] != pages || st.Requests["/aweme/v1/web/user/profile/other/"] != profiles {
+		t.Errorf("requests %v, want %d post pages and %d profiles", st.Requests, pages, profiles)
 	}
 	if st.Requests["/web/r/token"] != 1 || st.Requests["/ttwid/union/register/"] != 1 || st.Rejected != 0 {
 		t.Errorf("token requests %v, rejected %d (%v)", st.Requests, st.Rejected, st.RejectReasons)
@@ -180,7 +192,7 @@ func TestFakeLikes(t *testing.T) {
 	var sawPrivate, sawPublic bool
 	for _, u := range s.World().Users {
 		got, err := collect(ctx, c.UserLikes(u.SecUID))
-		if u.LikesPrivate {
+		if u.LikesPrivate || u.Private {
 			sawPrivate = true
 			if !errors.Is(err, ErrPrivate) {
 				t.Errorf("private likes of %s: err = %v, want ErrPrivate", u.Name, err)
@@ -452,7 +464,7 @@ func TestFakeResolveShortLinks(t *testing.T) {
 	var cases []want
 	for _, u := range w.Users {
 		cases = append(cases, want{u.ShortCode, Resolved{KindUser, u.SecUID}})
-		for _, p := range u.Posts[:3] {
+		for _, p := range u.Posts[:min(3, len(u.Posts))] {
 			cases = append(cases, want{p.ShortCode, Resolved{KindPost, p.AwemeID}})
 		}
 		for _, m := range u.Mixes {

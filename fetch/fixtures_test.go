@@ -486,7 +486,7 @@ func equalUser(a, b User) bool {
 	return slices.Equal(a.AvatarURLs, b.AvatarURLs) && a.UID == b.UID && a.SecUID == b.SecUID && a.UniqueID == b.UniqueID &&
 		a.Nickname == b.Nickname && a.Signature == b.Signature && a.AwemeCount == b.AwemeCount && a.FollowerCount == b.FollowerCount &&
 		a.FollowingCount == b.FollowingCount && a.FavoritingCount == b.FavoritingCount && a.MixCount == b.MixCount &&
-		a.LikesPrivate == b.LikesPrivate && a.LiveStatus == b.LiveStatus && a.RoomID == b.RoomID
+		a.LikesPrivate == b.LikesPrivate && a.Private == b.Private && a.LiveStatus == b.LiveStatus && a.RoomID == b.RoomID
 }
 
 func mapOf(v any) map[string]string {

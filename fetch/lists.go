@@ -58,20 +58,27 @@ func userList[T any](c *Client, ep *endpoint, secUID string, inner PageFunc[T], 
 			c.log.Debug("could not check the user of an empty list", "endpoint", ep.name, "err", perr)
 			return page, nil
 		case check != nil:
+			// A private list is an answer, not a failed call.
 			if err := check(u); err != nil {
-				return Page[T]{}, c.failed(ep, err)
+				return Page[T]{}, err
 			}
 		}
 		return page, nil
 	}, c.cfg.MaxEmptyPages, c.cfg.MaxPages)
 }
 
-// UserPosts lists a user's posts, newest first (pinned posts lead).
+// UserPosts lists a user's posts, newest first (pinned posts lead). An
+// empty first page of a private account (profile secret 1) is ErrPrivate.
 func (c *Client) UserPosts(secUID string) *Pager[Post] {
 	ep := &epUserPosts
 	return userList(c, ep, secUID, c.postPages(ep, cursorMax, func(cursor string) []param {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
-	}), nil)
+	}), func(u *User) error {
+		if u.Private {
+			return fmt.Errorf("%s: posts of %s: %w", ep.name, secUID, ErrPrivate)
+		}
+		return nil
+	})
 }
 
 // UserLikes lists the posts a user liked. Douyin does not say "private":
@@ -84,7 +91,7 @@ func (c *Client) UserLikes(secUID string) *Pager[Post] {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
 	})
 	return userList(c, ep, secUID, inner, func(u *User) error {
-		if u.LikesPrivate {
+		if u.LikesPrivate || u.Private {
 			return fmt.Errorf("%s: likes of %s: %w", ep.name, secUID, ErrPrivate)
 		}
 		return nil

@@ -24,6 +24,9 @@ type User struct {
 	// LikesPrivate is true when the user hides their likes list
 	// (show_favorite_list false).
 	LikesPrivate bool
+	// Private is true for a private account (user.secret 1): its posts and
+	// likes are hidden from others.
+	Private bool
 	// LiveStatus is the profile's live_status (1 while live); RoomID is set
 	// while live.
 	LiveStatus int

@@ -41,9 +41,9 @@ func (d *dirNode) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (
 }
 
 func (d *dirNode) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
-	return d.t.getxattr(d.f.Xattrs(), attr, dest)
+	return d.t.getxattr(d.f.Xattrs, attr, dest)
 }
 
 func (d *dirNode) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
-	return d.t.listxattr(d.f.Xattrs(), dest)
+	return d.t.listxattr(d.f.Xattrs, dest)
 }

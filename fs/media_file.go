@@ -57,11 +57,11 @@ func (f *mediaFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, ui
 }
 
 func (f *mediaFile) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
-	return f.t.getxattr(f.f.Xattrs(), attr, dest)
+	return f.t.getxattr(f.f.Xattrs, attr, dest)
 }
 
 func (f *mediaFile) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
-	return f.t.listxattr(f.f.Xattrs(), dest)
+	return f.t.listxattr(f.f.Xattrs, dest)
 }
 
 // mediaHandle is one open media file; read-ahead state lives in the reader's

@@ -63,8 +63,11 @@ type TreeStats struct {
 	// ListingsIncomplete are cached listings that stopped before the end
 	// of their list; the next refresh fetches their tails.
 	ListingsIncomplete int64 `json:"listings_incomplete"`
-	LiveStreamsOpen    int64 `json:"live_streams_open"`
-	XattrRequests      int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
+	// PrivateUsers are users whose profile said private account; they
+	// are named in .douyinfs/status.txt.
+	PrivateUsers    int64 `json:"private_users"`
+	LiveStreamsOpen int64 `json:"live_streams_open"`
+	XattrRequests   int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
 }
 
 // statsJSON renders .douyinfs/stats.json: what the daemon has cost so far.
@@ -115,6 +118,7 @@ func (t *fsys) snapshot() Stats {
 		Interrupted:        t.stats.interrupted.Load(),
 		ListingsCached:     int64(listings),
 		ListingsIncomplete: int64(t.tree.IncompleteListings()),
+		PrivateUsers:       int64(len(t.tree.PrivateUsers())),
 		LiveStreamsOpen:    t.stats.liveOpen.Load(),
 		XattrRequests:      t.stats.xattrs.Load(),
 	}

@@ -14,21 +14,24 @@ import (
 // leaves it asking, once per ls -l entry and probed name.
 
 func (n *node) Getxattr(ctx context.Context, attr string, dest []byte) (uint32, syscall.Errno) {
-	return n.t.getxattr(nil, attr, dest)
+	return n.t.getxattr(noXattrs, attr, dest)
 }
 
 func (n *node) Listxattr(ctx context.Context, dest []byte) (uint32, syscall.Errno) {
-	return n.t.listxattr(nil, dest)
+	return n.t.listxattr(noXattrs, dest)
 }
 
+func noXattrs() []tree.Xattr { return nil }
+
 // getxattr answers getxattr(2): ERANGE with the needed size when dest is too
-// small (a zero-size dest asks for the size), ENODATA when absent.
-func (t *fsys) getxattr(attrs []tree.Xattr, name string, dest []byte) (uint32, syscall.Errno) {
+// small (a zero-size dest asks for the size), ENODATA when absent. attrs is
+// called only with xattrs on (a user folder's may fetch the profile).
+func (t *fsys) getxattr(attrs func() []tree.Xattr, name string, dest []byte) (uint32, syscall.Errno) {
 	t.stats.xattrs.Add(1)
 	if !t.cfg.Xattrs {
 		return 0, syscall.ENOSYS
 	}
-	for _, x := range attrs {
+	for _, x := range attrs() {
 		if x.Name != name {
 			continue
 		}
@@ -41,11 +44,12 @@ func (t *fsys) getxattr(attrs []tree.Xattr, name string, dest []byte) (uint32, s
 }
 
 // listxattr answers listxattr(2): NUL-terminated names.
-func (t *fsys) listxattr(attrs []tree.Xattr, dest []byte) (uint32, syscall.Errno) {
+func (t *fsys) listxattr(attrsFn func() []tree.Xattr, dest []byte) (uint32, syscall.Errno) {
 	t.stats.xattrs.Add(1)
 	if !t.cfg.Xattrs {
 		return 0, syscall.ENOSYS
 	}
+	attrs := attrsFn()
 	var size int
 	for _, x := range attrs {
 		size += len(x.Name) + 1

@@ -11,7 +11,7 @@ import (
 
 func TestXattrs(t *testing.T) {
 	p := &fetch.Post{ID: "7300000000000000001", Desc: "hi", Author: fetch.User{Nickname: "alice"}, ShareURL: "https://example.invalid/v"}
-	xs := tree.PostXattrs(p)
+	xs := func() []tree.Xattr { return tree.PostXattrs(p) }
 	cfg := DefaultConfig()
 	cfg.Xattrs = true
 	tr := newFS(cfg, nil, nil, nil, nil)
@@ -51,11 +51,14 @@ func TestXattrs(t *testing.T) {
 }
 
 // Off, every request is answered ENOSYS (the kernel then stops sending
-// them) and counted.
+// them) and counted; the attributes are not computed.
 func TestXattrsOff(t *testing.T) {
 	tr := newFS(DefaultConfig(), nil, nil, nil, nil)
 	defer tr.tree.Close()
-	xs := tree.PostXattrs(&fetch.Post{ID: "7300000000000000001"})
+	xs := func() []tree.Xattr {
+		t.Error("attributes computed with xattrs off")
+		return tree.PostXattrs(&fetch.Post{ID: "7300000000000000001"})
+	}
 	if _, errno := tr.getxattr(xs, "user.douyin.id", make([]byte, 64)); errno != syscall.ENOSYS {
 		t.Errorf("getxattr: errno %v, want ENOSYS", errno)
 	}

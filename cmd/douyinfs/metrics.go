@@ -159,6 +159,8 @@ var figures = []figure{
 		func(s *dfs.Stats) int64 { return s.FS.ListingsCached }),
 	gauge("douyinfs_fs_listings_incomplete", "Cached listings that stopped before the end of their list; the next refresh fetches their tails.",
 		func(s *dfs.Stats) int64 { return s.FS.ListingsIncomplete }),
+	gauge("douyinfs_fs_private_users", "Users whose profile says private account (their folders are empty).",
+		func(s *dfs.Stats) int64 { return s.FS.PrivateUsers }),
 	gauge("douyinfs_live_streams_open", "Live streams being read now.",
 		func(s *dfs.Stats) int64 { return s.FS.LiveStreamsOpen }),
 

@@ -99,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.DeadMirror, "dead-mirror", false, "the first mirror of every media is dead")
 	fs.BoolVar(&o.PlayHop, "play-hop", true, "one mirror of every video is a /aweme/v1/play/ URL answering 302")
 	fs.BoolVar(&o.GuestFirstPageOnly, "guest-first-page", false, "user posts stop after the first page without the login cookie")
+	fs.BoolVar(&o.NoPrivateUser, "no-private-user", false, "leave out the private account added after the users")
 	fs.BoolVar(&o.SameDetailGears, "same-detail-gears", false, "post detail lists the same gears as lists (real: a different set)")
 	fs.BoolVar(&o.StrictMsToken, "strict-mstoken", false, "accept only msTokens issued by this server")
 	fs.DurationVar(&o.QRLifetime, "qr-lifetime", 2*time.Minute, "time a login QR code may take to be confirmed")

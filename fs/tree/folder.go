@@ -30,6 +30,16 @@ type Fixed struct {
 	// find resolves one name. It need not call list, so a lookup can avoid
 	// the API call the listing needs (users/<name>/posts).
 	find func(ctx context.Context, name string) (Child, syscall.Errno)
+	// xattrsFn, if set, computes the attributes when asked (a user folder's).
+	xattrsFn func() []Xattr
+}
+
+// Xattrs are the computed attributes, else the fixed ones.
+func (f *Fixed) Xattrs() []Xattr {
+	if f.xattrsFn != nil {
+		return f.xattrsFn()
+	}
+	return f.folderMeta.xattrs
 }
 
 // fixedEntries is a Fixed folder over a list that needs no API call;

@@ -39,6 +39,9 @@ me/                       only when logged in (a cookie is configured):
   feed/                   a snapshot of your home feed
 .douyinfs/stats.json      API calls, bytes fetched, cache hits and misses,
                           errors, live streams open
+.douyinfs/status.txt      a line per user folder empty for a reason, e.g.
+                          "users/bob: private account" (posts/, likes/ and
+                          mixes/ of a private account are empty)
 
 `)
 	fmt.Fprintf(&b, "Post names follow the template %q (time zone %s).\n", t.names.template, t.names.loc)

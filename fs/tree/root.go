@@ -12,12 +12,14 @@ const (
 	nameMe     = "me"
 	nameMeta   = ".douyinfs"
 	nameStats  = "stats.json"
+	nameStatus = "status.txt"
 )
 
 // newRoot builds the top of the tree once: its folders are views on t, so
 // the same ones serve every lookup.
 func (t *Tree) newRoot(stats func(context.Context) ([]byte, error)) Folder {
 	statsFile := &BytesFile{What: "stats.json", Direct: true, Content: stats}
+	statusFile := &BytesFile{What: "status.txt", Direct: true, Content: func(context.Context) ([]byte, error) { return t.statusText(), nil }}
 	nodes := map[string]Node{
 		nameReadme: &BytesFile{Content: func(context.Context) ([]byte, error) { return t.readme(), nil }},
 		nameUsers:  t.usersFolder("users"),
@@ -26,8 +28,14 @@ func (t *Tree) newRoot(stats func(context.Context) ([]byte, error)) Folder {
 		nameLive:   t.liveFolder("live"),
 		nameMe:     t.meFolder("me"),
 		// .douyinfs/ holds the daemon's own files.
-		nameMeta: fixedEntries(0, func() []Entry { return []Entry{{Name: nameStats, Key: "meta/stats"}} },
-			func(Entry) Node { return statsFile }),
+		nameMeta: fixedEntries(0, func() []Entry {
+			return []Entry{{Name: nameStats, Key: "meta/stats"}, {Name: nameStatus, Key: "meta/status"}}
+		}, func(e Entry) Node {
+			if e.Name == nameStatus {
+				return statusFile
+			}
+			return statsFile
+		}),
 	}
 	list := func() []Entry {
 		es := []Entry{

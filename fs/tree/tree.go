@@ -41,6 +41,7 @@ type Tree struct {
 	used   map[string][]Entry // directory key -> entries in order of use
 
 	missingUsers sync.Map // configured users Douyin does not know, logged once
+	privateUsers sync.Map // sec_user_id -> true: profiles that said private account
 
 	root Folder
 }

@@ -3,7 +3,9 @@ package tree
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,11 +16,66 @@ import (
 
 // profile returns a user's profile (remembered for MetadataTTL).
 func (t *Tree) profile(ctx context.Context, secUID string) (*fetch.User, error) {
-	return t.profiles.get(ctx, secUID, func(ctx context.Context) (*fetch.User, error) {
+	u, err := t.profiles.get(ctx, secUID, func(ctx context.Context) (*fetch.User, error) {
 		ctx, cancel := t.APIContext(ctx)
 		defer cancel()
 		return t.api.UserProfile(ctx, secUID)
 	})
+	if err == nil {
+		if u.Private {
+			t.privateUsers.Store(secUID, true)
+		} else {
+			t.privateUsers.Delete(secUID)
+		}
+	}
+	return u, err
+}
+
+// PrivateUsers names the users whose profile said private account (the
+// configured name, else the sec_user_id), sorted; for stats.json and
+// .douyinfs/status.txt.
+func (t *Tree) PrivateUsers() []string {
+	var out []string
+	t.privateUsers.Range(func(k, _ any) bool {
+		name := k.(string)
+		for _, u := range t.cfg.Users {
+			if u.SecUID == name {
+				name = userName(u)
+				break
+			}
+		}
+		out = append(out, name)
+		return true
+	})
+	slices.Sort(out)
+	return out
+}
+
+// statusText renders .douyinfs/status.txt: one line per user folder that
+// is empty for a reason Douyin gives.
+func (t *Tree) statusText() []byte {
+	var b strings.Builder
+	for _, name := range t.PrivateUsers() {
+		fmt.Fprintf(&b, "users/%s: %s\n", name, statusPrivate)
+	}
+	return []byte(b.String())
+}
+
+// statusPrivate is the status line and xattr value of a private account,
+// whose posts/, likes/ and mixes/ are empty.
+const statusPrivate = "private account"
+
+// userXattrs are a user folder's attributes: user.douyin.status on a
+// private account. They need the profile (remembered for MetadataTTL), so
+// only user folders have them.
+func (t *Tree) userXattrs(secUID string) []Xattr {
+	ctx, cancel := t.APIContext(context.Background())
+	defer cancel()
+	u, err := t.profile(ctx, secUID)
+	if err != nil || !u.Private {
+		return nil
+	}
+	return []Xattr{{xattrStatus, statusPrivate}}
 }
 
 // usersFolder is users/: the configured users by name; any other user is
@@ -147,7 +204,7 @@ func (t *Tree) userFolder(key, secUID, name string) *Fixed {
 				func(ctx context.Context) (*fetch.Room, error) { return t.api.LiveRoomByRoomID(ctx, roomID) })}, 0
 		}
 	}
-	return &Fixed{list: list, find: find}
+	return &Fixed{list: list, find: find, xattrsFn: func() []Xattr { return t.userXattrs(secUID) }}
 }
 
 // userPostsFolder is users/<name>/posts/. A post found by id belongs here

@@ -9,6 +9,8 @@ const (
 	xattrDesc   = "user.douyin.desc"
 	xattrAuthor = "user.douyin.author"
 	xattrURL    = "user.douyin.url"
+	// xattrStatus is on a user folder: "private account".
+	xattrStatus = "user.douyin.status"
 )
 
 // Xattr is one extended attribute.

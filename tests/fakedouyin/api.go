@@ -197,6 +197,8 @@ func (c *apiCtx) profile() obj {
 func (c *apiCtx) posts() obj {
 	u, _ := c.s.world.User(c.q["sec_user_id"])
 	var list []*Post
+	// A private account's posts are nil: an empty page, status_code 0,
+	// has_more 0. The spec leaves open (§11 fact 5) what Douyin answers.
 	if u != nil {
 		list = u.Posts
 	}

@@ -21,8 +21,11 @@ func TestProfile(t *testing.T) {
 				t.Errorf("%s: %s = %q, want %q", u.Name, p, got, want)
 			}
 		}
-		if got := i64(path(v, "user.aweme_count")); got != int64(len(u.Posts)) {
-			t.Errorf("%s: aweme_count %d, want %d", u.Name, got, len(u.Posts))
+		if got := i64(path(v, "user.aweme_count")); got != int64(len(u.Posts)+u.HiddenPosts) {
+			t.Errorf("%s: aweme_count %d, want %d", u.Name, got, len(u.Posts)+u.HiddenPosts)
+		}
+		if got := i64(path(v, "user.secret")); got != int64(boolInt(u.Private)) {
+			t.Errorf("%s: secret %d, private %v", u.Name, got, u.Private)
 		}
 		if got := i64(path(v, "user.mix_count")); got != int64(len(u.Mixes)) {
 			t.Errorf("%s: mix_count %d, want %d", u.Name, got, len(u.Mixes))

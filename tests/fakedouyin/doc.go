@@ -27,6 +27,10 @@
 //     against normal_*, as in the real detail capture): the same files,
 //     except one re-encode of another size (Post.DetailRenditions;
 //     Options.SameDetailGears turns it off).
+//   - After the Options.Users users comes one private account (profile
+//     secret 1; World.PrivateUser): its posts and likes lists answer an
+//     empty page with has_more 0, an assumption (spec §11, open fact 5).
+//     Options.NoPrivateUser leaves it out.
 //   - Pagination follows spec §3: posts and likes page by max_cursor, the
 //     last item's create_time in ms; favourites by a 16-digit cursor (the
 //     collect time in µs); collect folders, folder videos, mixes and the

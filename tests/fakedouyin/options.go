@@ -44,6 +44,10 @@ type Options struct {
 	// as the real service does (Post.DetailRenditions).
 	SameDetailGears bool
 
+	// NoPrivateUser leaves out the private account (World.PrivateUser)
+	// that every world otherwise gets after its Users.
+	NoPrivateUser bool
+
 	// EmptyPageRun N > 0 puts one run of N empty has_more=1 pages in every
 	// posts or likes list (somewhere past the first page, the same on every
 	// walk); a run longer than the client's max_empty_pages stops its pager

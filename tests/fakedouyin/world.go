@@ -62,8 +62,13 @@ type User struct {
 	// Likes are ordered by create_time, newest first.
 	Likes        []*Post
 	LikesPrivate bool
-	Mixes        []*Mix
-	Room         *Room // nil if never live
+	// Private marks a private account (profile secret 1): it has
+	// HiddenPosts posts, and its posts and likes lists answer empty, so
+	// Posts, Likes and Mixes are nil (what another user sees).
+	Private     bool
+	HiddenPosts int
+	Mixes       []*Mix
+	Room        *Room // nil if never live
 
 	UniqueID       string
 	Signature      string
@@ -257,6 +262,12 @@ func newWorld(opts Options) *World {
 	g.rooms()
 	g.account()
 	g.login()
+	if !opts.NoPrivateUser {
+		// Made after the others, so their posts and media do not change.
+		p := g.user(len(w.Users))
+		p.Private, p.HiddenPosts = true, 1+g.rng.IntN(50)
+		w.Users = append(w.Users, p)
+	}
 	for _, u := range w.Users {
 		w.usersBySec[u.SecUID] = u
 		w.usersByUID[u.UID] = u
@@ -901,6 +912,16 @@ func (w *World) LivingRoom() *Room { return w.Rooms[0] }
 
 // EndedRoom is the room whose live has ended (status 4).
 func (w *World) EndedRoom() *Room { return w.Rooms[1] }
+
+// PrivateUser is the private account (nil with Options.NoPrivateUser).
+func (w *World) PrivateUser() *User {
+	for _, u := range w.Users {
+		if u.Private {
+			return u
+		}
+	}
+	return nil
+}
 
 // PrivateLikesUser is the user whose likes list is private (nil with a
 // single user).

@@ -60,12 +60,12 @@ func TestWorldDeterministic(t *testing.T) {
 
 func TestWorldShape(t *testing.T) {
 	w := worldOf(Options{Seed: 9, BigVideoSize: 3 << 30})
-	if len(w.Users) != 3 {
-		t.Fatalf("%d users, want the default 3", len(w.Users))
+	if len(w.Users) != 4 || w.PrivateUser() != w.Users[3] {
+		t.Fatalf("%d users, want the default 3 and a private account", len(w.Users))
 	}
 	ids := map[string]bool{}
 	images, music, mixed := 0, 0, 0
-	for _, u := range w.Users {
+	for _, u := range w.Users[:3] {
 		want := 30
 		if u == w.Users[0] {
 			want = 31

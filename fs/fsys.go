@@ -62,12 +62,8 @@ func newFS(cfg Config, api tree.API, media tree.Media, blocks func() cache.Block
 
 // treeConfig is the part of cfg that says what the tree contains.
 func treeConfig(cfg Config) tree.Config {
-	users := make([]tree.UserEntry, len(cfg.Users))
-	for i, u := range cfg.Users {
-		users[i] = tree.UserEntry(u)
-	}
 	return tree.Config{
-		Users: users, LiveRooms: cfg.LiveRooms, Naming: tree.Naming(cfg.Naming),
+		Users: cfg.Users, LiveRooms: cfg.LiveRooms, Naming: cfg.Naming,
 		ListingTTL: cfg.ListingTTL, MetadataTTL: cfg.MetadataTTL, FeedTTL: cfg.FeedTTL, OpTimeout: cfg.OpTimeout,
 	}
 }

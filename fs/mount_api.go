@@ -14,22 +14,15 @@ import (
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
 	"github.com/douyinfs/douyinfs/fetch/media"
+	"github.com/douyinfs/douyinfs/fs/tree"
 )
 
-// UserEntry is one configured user shown under users/<Name>.
-type UserEntry struct {
-	Name   string
-	SecUID string
-}
-
-// Naming controls post names.
-type Naming struct {
-	Template     string         // must contain {aweme_id}, else it is appended
-	Location     *time.Location // for {create}
-	MaxDescBytes int            // longest {desc}; 0 = no caption in names
-	SidecarJSON  bool
-	SidecarCover bool
-}
+// UserEntry is one configured user shown under users/<Name>; Naming
+// controls post names. Both are the tree's own types (fs/tree).
+type (
+	UserEntry = tree.UserEntry
+	Naming    = tree.Naming
+)
 
 // Config is the tree's configuration, parsed by cmd.
 type Config struct {

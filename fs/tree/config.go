@@ -8,7 +8,7 @@ type UserEntry struct {
 	SecUID string
 }
 
-// Naming controls post names; fs.Naming converts to it field for field.
+// Naming controls post names.
 type Naming struct {
 	Template     string         // must contain {aweme_id}, else it is appended
 	Location     *time.Location // for {create}

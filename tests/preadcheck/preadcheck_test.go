@@ -76,7 +76,7 @@ func TestZerosAtABlockBoundary(t *testing.T) {
 		}
 		return b
 	})
-	rep := run(t, Config{Files: fs, Threads: 4, MaxReads: 3000, Seed: 8})
+	rep := run(t, Config{Files: fs, Threads: 1, MaxReads: 3000, Seed: 8}) // one thread: the same reads every run
 	if !rep.Failed() || rep.Random.Wrong == 0 || rep.Random.WrongZeros != rep.Random.Wrong || rep.Final.Wrong != 1 || rep.Final.WrongZeros != 1 {
 		t.Fatalf("want wrong reads of zeros in both phases")
 	}

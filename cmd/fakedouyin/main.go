@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.EmptyPageQuirk, "empty-pages", false, "posts/likes lists insert empty pages with has_more=1")
 	fs.IntVar(&o.EmptyPageRun, "empty-page-run", 0, "one run of this many empty has_more=1 pages in every posts/likes list (0: none)")
 	fs.Float64Var(&o.RepeatCursorRate, "repeat-cursor-rate", 0, "share of posts/likes pages that answer their own cursor the first time they are asked")
+	fs.Float64Var(&o.ThrottleRate, "throttle-rate", 0, "past this many API requests a second: 429 without Retry-After, then 444, then empty bodies (0: off)")
+	fs.DurationVar(&o.ThrottlePeriod, "throttle-period", 5*time.Second, "how long the throttle's empty bodies last")
+	fs.StringVar(&o.VerifyPage, "verify-page", "", "answer every API request with a verify page: html (an HTML 200) or redirect (a 302 to a captcha)")
 	fs.BoolVar(&o.DeadMirror, "dead-mirror", false, "the first mirror of every media is dead")
 	fs.BoolVar(&o.PlayHop, "play-hop", true, "one mirror of every video is a /aweme/v1/play/ URL answering 302")
 	fs.BoolVar(&o.GuestFirstPageOnly, "guest-first-page", false, "user posts stop after the first page without the login cookie")
@@ -122,6 +125,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "fakedouyin: --%s %v is not a fraction between 0 and 1\n", name, f)
 			return 2
 		}
+	}
+	if o.VerifyPage != "" && o.VerifyPage != fakedouyin.VerifyHTML && o.VerifyPage != fakedouyin.VerifyRedirect {
+		fmt.Fprintf(stderr, "fakedouyin: --verify-page %q is not %s or %s\n", o.VerifyPage, fakedouyin.VerifyHTML, fakedouyin.VerifyRedirect)
+		return 2
+	}
+	if o.ThrottleRate < 0 {
+		fmt.Fprintf(stderr, "fakedouyin: --throttle-rate %v is negative\n", o.ThrottleRate)
+		return 2
 	}
 	o.BigVideoSize = int64(bigVideo)
 	o.ConnBandwidth = int64(bandwidth)

@@ -33,6 +33,8 @@ func TestRefusesBadFlags(t *testing.T) {
 		{"--addr", "0.0.0.0:0"},
 		{"--addr", "192.0.2.1:80"},
 		{"--fault-5xx", "1.5"},
+		{"--verify-page", "json"},
+		{"--throttle-rate", "-1"},
 		{"--big-video", "lots"},
 		{"extra"},
 	} {
@@ -56,7 +58,8 @@ func TestRun(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"--config-out", conf, "--login", "--users", "2", "--posts", "5",
 			"--big-video", "2MiB", "--api-latency", "1ms", "--conn-bandwidth", "40MB", "--empty-pages", "--dead-mirror",
-			"--empty-page-run", "4", "--repeat-cursor-rate", "0.1"}, pw, io.Discard)
+			"--empty-page-run", "4", "--repeat-cursor-rate", "0.1",
+			"--throttle-rate", "100", "--throttle-period", "2s", "--verify-page", "html", "--verify-page", ""}, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

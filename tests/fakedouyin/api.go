@@ -85,6 +85,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, ep endpoint) {
 	if !s.sleep(r.Context(), o.APILatency) {
 		return
 	}
+	if s.serveRisk(w, r, o) {
+		return
+	}
 	f := s.drawFault(o, faultsAll())
 	if s.writeStatusFault(w, f) {
 		return

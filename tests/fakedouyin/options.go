@@ -75,6 +75,17 @@ type Options struct {
 	// step. Default 1.
 	QRPollsPerStep int
 
+	// ThrottleRate > 0 turns on rate-triggered risk control (risk.go):
+	// past this many API requests in a second, 429 without Retry-After,
+	// then 444, then empty bodies for ThrottlePeriod (default 5s), then
+	// normal again.
+	ThrottleRate   float64
+	ThrottlePeriod time.Duration
+	// VerifyPage answers every API request with a verify page: VerifyHTML
+	// (an HTML 200) or VerifyRedirect (a 302 to the captcha service); ""
+	// is off.
+	VerifyPage string
+
 	// Log receives one line per request at debug level; nil discards.
 	Log *slog.Logger
 }
@@ -106,6 +117,9 @@ func (o *Options) fill() {
 	}
 	if o.QRLifetime <= 0 {
 		o.QRLifetime = 2 * time.Minute
+	}
+	if o.ThrottlePeriod <= 0 {
+		o.ThrottlePeriod = 5 * time.Second
 	}
 	if o.QRPollsPerStep <= 0 {
 		o.QRPollsPerStep = 1

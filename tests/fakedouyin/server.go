@@ -32,7 +32,8 @@ type Server struct {
 	msTokens map[string]bool // issued msTokens; guarded by mu
 	qr       map[string]*qrSession
 	tickets  map[string]*qrSession
-	repeated onceSet // list pages that have answered with a repeated cursor
+	repeated onceSet  // list pages that have answered with a repeated cursor
+	throttle throttle // rate-triggered risk control (risk.go)
 
 	stats     *counters
 	sigs      sigCache
@@ -155,6 +156,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveLive(w, r)
 	case strings.HasPrefix(p, "/v/"):
 		s.serveShortLink(w, r)
+	case p == verifyPath:
+		s.serveVerify(w, r)
 	case p == "/aweme/v1/play/":
 		s.servePlay(w, r)
 	case p == "/web/r/token", p == "/ttwid/union/register/", p == "/webid":

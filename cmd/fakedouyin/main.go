@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fakedouyin", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	o := fakedouyin.NewDefault()
-	var bigVideo, bandwidth byteSize
+	var bigVideo, bigMoov, bandwidth byteSize
 	var configOut string
 	var login, verbose bool
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address (loopback only)")
@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Users, "users", 3, "number of users")
 	fs.IntVar(&o.PostsPerUser, "posts", 30, "posts per user")
 	fs.Var(&bigVideo, "big-video", "add a video of this size (e.g. 512MiB) as the first user's newest post")
+	fs.Var(&bigMoov, "big-moov", "add a real moov-at-end MP4 padded to this size (e.g. 128MiB) as the first user's newest post after the big video")
 	fs.DurationVar(&o.APILatency, "api-latency", 0, "latency added to every API answer")
 	fs.DurationVar(&o.CDNTTFB, "cdn-ttfb", 0, "time to first byte of media answers")
 	fs.Var(&bandwidth, "conn-bandwidth", "bytes/s per media response (e.g. 40MB); 0 = unlimited")
@@ -135,6 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.BigVideoSize = int64(bigVideo)
+	o.BigMoovSize = int64(bigMoov)
 	o.ConnBandwidth = int64(bandwidth)
 	level := slog.LevelInfo
 	if verbose {

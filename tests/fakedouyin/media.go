@@ -20,6 +20,9 @@ type Media struct {
 	Hash string
 
 	data []byte // the bytes of a real (embedded) file; nil when generated
+	// fill writes the bytes at off of a file laid out at start-up (the
+	// big moov-at-end MP4); nil for the others.
+	fill func(p []byte, off int64)
 }
 
 // Real reports whether the media is one of the embedded real files.
@@ -37,9 +40,12 @@ func (m *Media) ReadAt(p []byte, off int64) (int, error) {
 	if rest := m.Size - off; int64(n) > rest {
 		n = int(rest)
 	}
-	if m.data != nil {
+	switch {
+	case m.data != nil:
 		copy(p[:n], m.data[off:])
-	} else {
+	case m.fill != nil:
+		m.fill(p[:n], off)
+	default:
 		Content(m.ID, off, p[:n])
 	}
 	if n < len(p) {

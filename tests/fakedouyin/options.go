@@ -19,6 +19,10 @@ type Options struct {
 	Users        int   // default 3
 	PostsPerUser int   // default 30
 	BigVideoSize int64 // 0 = none; adds one video of that size as the newest post of the first user
+	// BigMoovSize > 0 adds a real moov-at-end MP4 of that size (the
+	// embedded one, its mdat padded) as the first user's newest post
+	// after the big video (World.BigMoovPost).
+	BigMoovSize int64
 
 	// Timing.
 	APILatency    time.Duration // added before every API answer

@@ -107,14 +107,15 @@ func (s *Server) Close() error {
 }
 
 // SetOptions changes the run-time knobs (latency, bandwidth, faults, URL
-// lifetime, quirks...). Changes to Addr, Seed, Users, PostsPerUser and
-// BigVideoSize are ignored: the world is fixed at Start.
+// lifetime, quirks...). Changes to Addr, Seed, Users, PostsPerUser,
+// BigVideoSize and BigMoovSize are ignored: the world is fixed at Start.
 func (s *Server) SetOptions(f func(*Options)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.opts
 	f(&o)
 	o.Addr, o.Seed, o.Users, o.PostsPerUser, o.BigVideoSize = s.opts.Addr, s.opts.Seed, s.opts.Users, s.opts.PostsPerUser, s.opts.BigVideoSize
+	o.BigMoovSize = s.opts.BigMoovSize
 	o.fill()
 	if o.Log == nil {
 		o.Log = s.opts.Log

@@ -49,6 +49,7 @@ type World struct {
 	filesByName map[string]int
 
 	realVideo, moovAtEnd, realImage, bigVideo, deleted *Post
+	bigMoov                                            *Post // Options.BigMoovSize
 }
 
 // User is a Douyin account shown under users/.
@@ -244,6 +245,11 @@ func newWorld(opts Options) *World {
 			t := worldEnd - int64(i*nUsers+u+1)*gap + g.rng.Int64N(gap/2+1)
 			user.Posts = append(user.Posts, g.post(user, u, i, t))
 		}
+	}
+	if opts.BigMoovSize > 0 {
+		first := w.Users[0]
+		w.bigMoov = g.bigMoovPost(first, worldEnd-1, opts.BigMoovSize)
+		first.Posts = append([]*Post{w.bigMoov}, first.Posts...)
 	}
 	if opts.BigVideoSize > 0 {
 		first := w.Users[0]

@@ -9,13 +9,18 @@
 #                        the min–max spread)
 #   BENCH_CAP=20         seconds after which a slow sequential read stops and
 #                        its throughput is taken over what it read
-#   BENCH_ONLY="seq ..." run only these sections: seq cdn ffprobe ls rsync rss
+#   BENCH_ONLY="seq ..." run only these sections: seq cdn ffprobe player ls
+#                        rsync rss
 #   BENCH_TOOLS="..."    tools to run (default: douyinfs direct rclone-off
-#                        rclone-full httpdirfs)
+#                        rclone-full httpdirfs, and douyinfs-old when
+#                        DOUYINFS_OLD is set)
 #   BENCH_OUT=FILE       where to write the report (default BENCHMARKS.md;
 #                        a partial run writes BENCHMARKS.partial.md instead)
 #   BENCH_KEEP=1         keep the work directory (logs, raw results)
 #   DOUYINFS=... FAKEDOUYIN=...  other binaries than bin/douyinfs, bin/fakedouyin
+#   DOUYINFS_OLD=BINARY  also run this douyinfs (say, built from an older
+#                        commit) as the tool douyinfs-old: before and after
+#                        in the same run, on the same fake
 #
 # Every figure comes from one run of this script: compare ratios inside a
 # run, not absolute numbers across machines.
@@ -24,8 +29,9 @@ cd "$(dirname "$0")/../.."
 
 RUNS=${BENCH_RUNS:-3}
 CAP=${BENCH_CAP:-20}
-ONLY=${BENCH_ONLY:-seq cdn ffprobe ls rsync rss}
-TOOLS=${BENCH_TOOLS:-douyinfs direct rclone-off rclone-full httpdirfs}
+ONLY=${BENCH_ONLY:-seq cdn ffprobe player ls rsync rss}
+DOUYINFS_OLD=${DOUYINFS_OLD:-}
+TOOLS=${BENCH_TOOLS:-douyinfs${DOUYINFS_OLD:+ douyinfs-old} direct rclone-off rclone-full httpdirfs}
 OUT=${BENCH_OUT:-}
 if [ -z "$OUT" ]; then
   if [ -z "${BENCH_ONLY:-}${BENCH_TOOLS:-}" ]; then OUT=BENCHMARKS.md; else OUT=BENCHMARKS.partial.md; fi
@@ -39,6 +45,9 @@ RAND_N=200                        # random 64 KiB reads
 LS_POSTS=2000 LS_LATENCY=20ms     # the big listing
 RSYNC_POSTS=200
 PAR_READERS=8 PAR_SIZE=1GiB PAR_BUDGET=256MiB
+MOOV_BIG=128MiB                   # the big moov-at-end MP4 ffprobe reads
+PLAY_SIZE=200MiB PLAY_SECS=${BENCH_PLAY_SECS:-3} PLAY_SEEKS=10
+PLAY_RATE=$(($(numfmt --from=iec-i "${PLAY_SIZE%B}") / 600)) # the fake's big video lasts 10 minutes
 PAR_CAP=$((CAP + 5))
 REREAD_CAP=$(((CAP + 1) / 2))     # a re-read without a cache is just another read
 RSYNC_CAP=$((CAP * 3))
@@ -48,6 +57,7 @@ FAKEDOUYIN=${FAKEDOUYIN:-bin/fakedouyin}
 
 die() { echo "bench: $*" >&2; exit 1; }
 log() { printf 'bench %02d:%02d %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
+[ -z "$DOUYINFS_OLD" ] || [ -x "$DOUYINFS_OLD" ] || die "DOUYINFS_OLD=$DOUYINFS_OLD is not an executable"
 [ -x "$DOUYINFS" ] && [ -x "$FAKEDOUYIN" ] || die "$DOUYINFS or $FAKEDOUYIN is missing: run make build (or make bench)"
 [ -e /dev/fuse ] || die "/dev/fuse is missing; FUSE is needed"
 [ "$(id -u)" -eq 0 ] || die "run as root: the benchmark drops the page cache and mounts with httpdirfs"
@@ -76,6 +86,13 @@ kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -n1; }
 now_ns() { date +%s%N; }
 # secs_since START_NS: seconds since START_NS (from now_ns).
 secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+# cpu_ticks PID: user+system CPU time of the process so far, in clock
+# ticks (/proc/PID/stat fields 14 and 15; the command name may hold spaces).
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK=$(getconf CLK_TCK)
+# per_gib TICKS BYTES: CPU seconds per GiB.
+per_gib() { awk -v t="$1" -v b="$2" -v hz="$CLK_TCK" 'BEGIN { if (b > 0) printf "%.3f", t / hz / (b / 1073741824); else print "ERR" }'; }
 
 record() { printf 'R\t%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 row() { printf 'D\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
@@ -131,6 +148,9 @@ mount_tool() {
   case $tool in
   douyinfs)
     "$DOUYINFS" mount --config "$FAKE_CONF" "$@" "$mnt" >"$logf" 2>&1 &
+    ;;
+  douyinfs-old)
+    "$DOUYINFS_OLD" mount --config "$FAKE_CONF" "$@" "$mnt" >"$logf" 2>&1 &
     ;;
   rclone-off | rclone-full)
     local mode=${tool#rclone-}
@@ -189,7 +209,7 @@ files_index() {
 # path_of TOOL MNT AWEME_ID: where the tool shows that post's video.
 path_of() {
   case $1 in
-  douyinfs) ls -d "$2"/users/*/posts/*_"$3".mp4 2>/dev/null | head -n1 ;;
+  douyinfs*) ls -d "$2"/users/*/posts/*_"$3".mp4 2>/dev/null | head -n1 ;;
   *) echo "$2/$3.mp4" ;;
   esac
 }
@@ -214,9 +234,9 @@ trap 'status=130; exit 130' INT TERM
 trap cleanup EXIT
 
 log "building the helpers (tests/bench)"
-go build -o "$work/bin/" ./tests/bench/seqread ./tests/bench/randread ./tests/bench/fakestat ./tests/bench/report ||
+go build -o "$work/bin/" ./tests/bench/seqread ./tests/bench/randread ./tests/bench/fakestat ./tests/bench/report ./tests/bench/player ||
   die "building tests/bench failed"
-SEQREAD=$work/bin/seqread RANDREAD=$work/bin/randread FAKESTAT=$work/bin/fakestat REPORT=$work/bin/report
+SEQREAD=$work/bin/seqread RANDREAD=$work/bin/randread FAKESTAT=$work/bin/fakestat REPORT=$work/bin/report PLAYER=$work/bin/player
 
 # ---------------------------------------------------------------- machine
 
@@ -235,7 +255,9 @@ EOF
 
 # ---------------------------------------------------------------- rows
 
-printf 'T\tdouyinfs\tdouyinfs\nT\tdirect\tcurl (direct HTTP)\nT\trclone-off\trclone off\nT\trclone-full\trclone full\nT\thttpdirfs\thttpdirfs\n' >>"$results"
+printf 'T\tdouyinfs\tdouyinfs\n' >>"$results"
+[ -n "$DOUYINFS_OLD" ] && printf 'T\tdouyinfs-old\tdouyinfs before (%s)\n' "$("$DOUYINFS_OLD" version 2>/dev/null | head -n1 | sed 's/^douyinfs //')" >>"$results"
+printf 'T\tdirect\tcurl (direct HTTP)\nT\trclone-off\trclone off\nT\trclone-full\trclone full\nT\thttpdirfs\thttpdirfs\n' >>"$results"
 row seq_u "Sequential read, $SEQ_SIZE video, unthrottled" "MB/s" hi 0
 row seq_t "Sequential read, $SEQ_SIZE video, CDN model" "MB/s" hi 1
 row reread "Re-read of that file right after (page cache), CDN model" "MB/s" hi 0
@@ -243,9 +265,15 @@ row reread2 "Re-read once more" "MB/s" hi 0
 row first64 "Time to the first 64 KiB (open + read), CDN model" "ms" lo 1
 row rand50 "Random 64 KiB reads ($RAND_N, fixed seed), p50, CDN model" "ms" lo 1
 row rand95 "Random 64 KiB reads, p95, CDN model" "ms" lo 1
+row cpu_seq "Daemon CPU (user+system) per GiB read, sequential unthrottled" "s/GiB" lo 2
+row fake_cpu "The fake's own CPU per GiB it served in that read" "s/GiB" lo 2
 row rand_mb "Bytes the server sent for those $RAND_N reads ($(awk -v n="$RAND_N" 'BEGIN { printf "%.1f", n * 64 / 1024 }') MiB asked)" "MiB" lo 1
-row ffp_bytes "ffprobe of the moov-at-end MP4: bytes sent ÷ file size" "×" lo 2
-row ffp_time "ffprobe of the moov-at-end MP4: time, CDN model" "ms" lo 0
+row cpu_rand "Daemon CPU per GiB asked, those random reads" "s/GiB" lo 2
+row ffp_bytes "ffprobe of a $MOOV_BIG moov-at-end MP4: bytes sent, % of the file" "%" lo 2
+row ffp_time "ffprobe of that MP4: time, CDN model" "ms" lo 0
+row play50 "Player: seek to first bytes, p50 ($PLAY_SIZE video at its bit rate, $PLAY_SEEKS seeks, $PLAY_SECS s played after each), CDN model" "ms" lo 1
+row play95 "Player: seek to first bytes, p95" "ms" lo 1
+row play_sent "Player: bytes the server sent ÷ bytes played" "×" lo 2
 row ls1 "ls -l of a user with $LS_POSTS posts ($LS_LATENCY API latency), first" "s" lo 2
 row ls2 "ls -l of the same user, second" "s" lo 3
 row ls2x "ls -l of the same user, second, mount.xattrs on" "s" lo 3
@@ -265,6 +293,7 @@ row par "Aggregate throughput of those $PAR_READERS readers" "MB/s" hi 0
 curl_read() {
   local rowid=$1 cap=$2 out
   out=$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' --max-time "$cap" "$FAKE_URL/files/$BIG_NAME")
+  LAST_BYTES=${out%% *}
   case $? in
   0) ;;
   28) mark_capped "$rowid" direct ;;
@@ -278,7 +307,9 @@ curl_read() {
 # fs_read ROW TOOL CAP FILE: read FILE through a mount with seqread; record MB/s.
 fs_read() {
   local rowid=$1 tool=$2 cap=$3 file=$4 out
+  LAST_BYTES=0
   if out=$("$SEQREAD" -max-time "${cap}s" "$file"); then
+    LAST_BYTES=$(kv bytes "$out")
     record "$rowid" "$tool" "$(kv mbps "$out")"
     [ "$(kv partial "$out")" = 1 ] && mark_capped "$rowid" "$tool"
     log "  $rowid $tool: $out"
@@ -292,9 +323,12 @@ fs_read() {
 seq_one() {
   local tool=$1 rowid=$2 path="" r
   shift 2
+  local f0 c0
   if [ "$tool" = direct ]; then
     drop_caches
+    f0=$(cpu_ticks "$fake_pid")
     curl_read "$rowid" "$CAP"
+    [ "$rowid" = seq_u ] && record fake_cpu direct "$(per_gib $(($(cpu_ticks "$fake_pid") - f0)) "$LAST_BYTES")"
     for r in "$@"; do curl_read "$r" "$REREAD_CAP"; done
     return
   fi
@@ -309,7 +343,12 @@ seq_one() {
     return
   fi
   drop_caches
+  f0=$(cpu_ticks "$fake_pid") c0=$(cpu_ticks "$tool_pid")
   fs_read "$rowid" "$tool" "$CAP" "$path"
+  if [ "$rowid" = seq_u ]; then
+    record cpu_seq "$tool" "$(per_gib $(($(cpu_ticks "$tool_pid") - c0)) "$LAST_BYTES")"
+    record fake_cpu "$tool" "$(per_gib $(($(cpu_ticks "$fake_pid") - f0)) "$LAST_BYTES")"
+  fi
   for r in "$@"; do fs_read "$r" "$tool" "$REREAD_CAP" "$path"; done
   unmount_tool
 }
@@ -319,9 +358,7 @@ find_videos() {
   files_index >"$work/index.txt"
   read -r BIG_NAME BIG_SIZE < <(sort -k2,2n "$work/index.txt" | tail -n1)
   BIG_ID=${BIG_NAME%.mp4}
-  local moov_size
-  moov_size=$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)
-  MOOV_NAME=$(awk -v s="$moov_size" '$2 == s {print $1; exit}' "$work/index.txt")
+  MOOV_NAME=$(awk -v s="$(numfmt --from=iec-i "${MOOV_BIG%B}")" '$2 == s {print $1; exit}' "$work/index.txt")
   MOOV_ID=${MOOV_NAME%.mp4}
   [ -n "$BIG_ID" ] || die "no video in $FAKE_URL/files/"
   log "big video $BIG_NAME ($(fmt_size "$BIG_SIZE")), moov-at-end video ${MOOV_NAME:-none}"
@@ -351,8 +388,11 @@ rand_one() {
   fi
   drop_caches
   "$FAKESTAT" -reset "$FAKE_URL"
+  local c0=0
+  [ "$tool" = direct ] || c0=$(cpu_ticks "$tool_pid")
   if out=$(timeout 300 "$RANDREAD" -n "$RAND_N" "$target"); then
     local sent
+    [ "$tool" = direct ] || record cpu_rand "$tool" "$(per_gib $(($(cpu_ticks "$tool_pid") - c0)) $((RAND_N * 65536)))"
     sent=$(kv media_bytes "$("$FAKESTAT" "$FAKE_URL")")
     record first64 "$tool" "$(kv first_ms "$out")"
     record rand50 "$tool" "$(kv p50_ms "$out")"
@@ -400,7 +440,7 @@ ffprobe_one() {
     secs=$(secs_since "$t0")
     out=$("$FAKESTAT" "$FAKE_URL")
     record ffp_time "$tool" "$(awk -v s="$secs" 'BEGIN { printf "%.1f", s * 1000 }')"
-    record ffp_bytes "$tool" "$(awk -v b="$(kv media_bytes "$out")" -v s="$MOOV_SIZE" 'BEGIN { printf "%.3f", b / s }')"
+    record ffp_bytes "$tool" "$(awk -v b="$(kv media_bytes "$out")" -v s="$MOOV_SIZE" 'BEGIN { printf "%.3f", 100 * b / s }')"
     log "  ffprobe $tool: ${secs}s, $out"
   else
     log "  ffprobe $tool failed: $(head -n3 "$work/ffprobe.out")"
@@ -410,8 +450,8 @@ ffprobe_one() {
 }
 
 if want ffprobe; then
-  log "== ffprobe of the moov-at-end MP4 (CDN model)"
-  start_fake ffprobe --users 1 --posts 3 "${CDN_FLAGS[@]}"
+  log "== ffprobe of a $MOOV_BIG moov-at-end MP4 (CDN model)"
+  start_fake ffprobe --users 1 --posts 3 --big-moov "$MOOV_BIG" "${CDN_FLAGS[@]}"
   find_videos
   MOOV_SIZE=$(awk -v n="$MOOV_NAME" '$1 == n {print $2}' "$work/index.txt")
   if [ -z "$MOOV_NAME" ]; then
@@ -421,6 +461,44 @@ if want ffprobe; then
       for tool in $TOOLS; do ffprobe_one "$tool"; done
     done
   fi
+fi
+
+# ---------------------------------------------------------------- player
+
+# player_one TOOL: play the video, seek, play again (tests/bench/player) on
+# a fresh mount; record the seek latencies and the bytes the server sent
+# per byte played.
+player_one() {
+  local tool=$1 target out sent
+  if [ "$tool" = direct ]; then
+    target=$FAKE_URL/files/$BIG_NAME
+  else
+    local mnt=$work/mnt-$tool-player-$RANDOM
+    mount_tool "$tool" "$mnt" || { record play50 "$tool" ERR; return; }
+    target=$(path_of "$tool" "$mnt" "$BIG_ID")
+    [ -n "$target" ] && stat "$target" >/dev/null # metadata warm: time the data path
+  fi
+  drop_caches
+  "$FAKESTAT" -reset "$FAKE_URL"
+  if out=$(timeout 300 "$PLAYER" -rate "$PLAY_RATE" -play "${PLAY_SECS}s" -seeks "$PLAY_SEEKS" "$target"); then
+    sent=$(kv media_bytes "$("$FAKESTAT" "$FAKE_URL")")
+    record play50 "$tool" "$(kv seek_p50_ms "$out")"
+    record play95 "$tool" "$(kv seek_p95_ms "$out")"
+    record play_sent "$tool" "$(awk -v b="$sent" -v r="$(kv read_bytes "$out")" 'BEGIN { printf "%.3f", b / r }')"
+    log "  player $tool: $out sent=$sent"
+  else
+    record play50 "$tool" ERR
+  fi
+  [ "$tool" = direct ] || unmount_tool
+}
+
+if want player; then
+  log "== player: $PLAY_SIZE video at $PLAY_RATE B/s, $PLAY_SEEKS seeks, ${PLAY_SECS}s played after each (CDN model)"
+  start_fake player --users 1 --posts 3 --big-video "$PLAY_SIZE" "${CDN_FLAGS[@]}"
+  find_videos
+  for run in $(seq "$RUNS"); do
+    for tool in $TOOLS; do player_one "$tool"; done
+  done
 fi
 
 # ---------------------------------------------------------------- listing
@@ -475,7 +553,7 @@ rsync_one() {
   local filter=(--exclude='*/' --include='*.mp4' --exclude='*')
   rm -rf "$dst"
   mount_tool "$tool" "$mnt" || { record rs1 "$tool" ERR; return; }
-  if [ "$tool" = douyinfs ]; then
+  if [[ $tool == douyinfs* ]]; then
     src=$(ls -d "$mnt"/users/*/posts | head -n1)/
   else
     src=$mnt/
@@ -513,7 +591,7 @@ rsync_one() {
   record rs2 "$tool" "$s2"
   record rs2_data "$tool" "${lit:-ERR}"
   record rs2_req "$tool" "$(($(kv api "$out2") + $(kv tokens "$out2") + $(kv cdn_reqs "$out2") + $(kv files_reqs "$out2") + $(kv play_reqs "$out2")))"
-  [ "$tool" = douyinfs ] && record rs_api douyinfs "$(($(kv api "$out1") + $(kv api "$out2")))"
+  [[ $tool == douyinfs* ]] && record rs_api "$tool" "$(($(kv api "$out1") + $(kv api "$out2")))"
   RSYNC_TOTAL[$tool]=$files
   log "  rsync $tool: ${s1}s then ${s2}s; $files copied; second run literal data ${lit:-?}; $out2"
   unmount_tool
@@ -552,7 +630,7 @@ if want rss; then
       [ "$tool" = direct ] && continue
       mnt=$work/mnt-$tool-rss-$run
       flags=()
-      [ "$tool" = douyinfs ] && flags=(--cache-budget "$PAR_BUDGET")
+      [[ $tool == douyinfs* ]] && flags=(--cache-budget "$PAR_BUDGET")
       mount_tool "$tool" "$mnt" "${flags[@]}" || { record rss "$tool" ERR; continue; }
       path=$(path_of "$tool" "$mnt" "$BIG_ID")
       drop_caches
@@ -577,8 +655,10 @@ stop_fake
 note "Median of $RUNS runs, (min–max) when they differ; ↑ higher is better, ↓ lower is better; the last column divides douyinfs's median by the best other tool's. Every run mounts afresh, and the page cache is dropped before each measurement (the re-reads excepted: they follow the first read on the same mount; douyinfs opens videos with FOPEN_KEEP_CACHE, so its re-reads are served by the kernel page cache)."
 note "CDN model: the fake serves media at $CDN_DESC, like a CDN edge. \"Unthrottled\" is loopback speed, bounded by the $(nproc) cores that run the fake, the file system and the reader together."
 note "curl (direct HTTP) is the no-file-system baseline: curl downloading the file; for the random rows, ranged GETs on one keep-alive connection (tests/bench/randread); ffprobe given the URL. rclone (http backend, --read-only) and httpdirfs (no --cache) mount the fake's /files/ index, which serves the same bytes with the same CDN model; douyinfs reads the signed CDN URLs its API answers give, with its defaults except where a row says otherwise."
+want seq && note "CPU: user+system seconds of the tool's process (/proc/PID/stat) over the read, per GiB read (random rows: per GiB asked); the fake's own row is its CPU over the same read, per GiB it served: on $(nproc) cores, what the fake burns is not available to the file system and the reader."
 want cdn && note "Time to the first 64 KiB and random reads: the file is stat'ed before timing, so the figure is the data path (open + first read), not the directory lookup. \"Bytes the server sent\" shows what each tool fetched for the random reads: read-ahead in blocks or a background download of the whole file buys later hits with bandwidth."
-want ffprobe && note "ffprobe: the fake's one moov-at-end MP4 is a real $(numfmt --to=iec-i --suffix=B "$(stat -c %s tests/fakedouyin/testdata/real_moov_at_end.mp4)") file, smaller than one douyinfs block (1 MiB), so fetching it whole scores 1.00; below 1.00 a tool skipped part of the media data."
+want ffprobe && note "ffprobe: the fake's --big-moov video, a real 4 s H.264+AAC MP4 with its index (moov) at the end whose mdat is padded to $MOOV_BIG, so a prober must read the head, skip the mdat to the index and come back for the first samples. Bytes sent count everything the server sent from the lookup on; ffprobe given the URL lets ffmpeg's HTTP reader stream open-ended ranges, so the server sends until ffprobe hangs up."
+want player && note "Player: tests/bench/player plays the $PLAY_SIZE video from the start at its bit rate ($PLAY_RATE B/s, 10 minutes long) in 64 KiB reads, at most 1 s ahead of the playback clock (as mpv's demuxer reads), then seeks $PLAY_SEEKS times to fixed random points and plays $PLAY_SECS s after each. A seek's latency is the time to its first 64 KiB; bytes sent count everything the server sent (read-ahead and background downloads included) against the bytes played. curl (direct HTTP) makes one ranged GET per read on a keep-alive connection."
 if want ls; then
   note "ls -l: douyinfs only (rclone and httpdirfs have no Douyin API). The first listing pages through the API 20 posts at a time, paced by douyinfs's default rate limit (network.rate_limit = 5 requests/s, burst 10, which keeps a scan below Douyin's anti-abuse threshold): 100 pages cannot take less than about 18 s, whatever the latency. With mount.xattrs on, ls asks every entry for security.selinux and an ACL, one FUSE round trip each; off (the default) douyinfs answers ENOSYS once and the kernel stops asking."
 fi

@@ -166,7 +166,8 @@ func format(c *cell, digits int) string {
 	return s
 }
 
-// compare says how douyinfs's median compares with the best other tool's.
+// compare says how douyinfs's median compares with the best other tool's
+// (an older douyinfs, tool douyinfs-old, is not another tool).
 func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string {
 	if r.better != "hi" && r.better != "lo" {
 		return "—"
@@ -178,8 +179,8 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 	dv := median(d.vals)
 	best, bestLabel, bound := math.NaN(), "", d.bound
 	for i, t := range tools {
-		if t == "douyinfs" {
-			continue
+		if strings.HasPrefix(t, "douyinfs") {
+			continue // douyinfs itself, or an older build of it
 		}
 		c := cells[[2]string{r.id, t}]
 		if c == nil || len(c.vals) == 0 {

@@ -52,6 +52,8 @@ type Config struct {
 	MaxPages       int    // 0 = no cap
 	VideoQuality   string // "best", "h264", "smallest"
 	Logger         *slog.Logger
+	// Proxy is how API connections reach their hosts [direct].
+	Proxy httpx.Proxy
 }
 
 // DefaultConfig is the client's configuration as config.toml documents it:
@@ -205,6 +207,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Timeout:         cfg.Timeout,
 		ReadTimeout:     cfg.Timeout,
 		MaxBody:         int(cfg.MaxBody),
+		Proxy:           cfg.Proxy,
 	})
 	return c, nil
 }

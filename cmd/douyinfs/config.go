@@ -17,6 +17,7 @@ import (
 
 	"github.com/douyinfs/douyinfs/cache"
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 	"github.com/douyinfs/douyinfs/fetch/media"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/sign"
@@ -32,6 +33,8 @@ type settings struct {
 	FS     dfs.Config
 
 	CookieFile  string
+	Proxy       string // network.proxy: a URL, "direct", or "" for the environment's
+	MediaProxy  string // network.media_proxy: the same, "" = as Proxy
 	LogLevel    slog.Level
 	LogFormat   string
 	MetricsAddr string // "" = no metrics endpoint
@@ -177,6 +180,37 @@ func (s *settings) check() error {
 		return &settingError{o.key, err.Error()}
 	}
 	return nil
+}
+
+// directProxy is the proxy setting that means none, whatever the
+// environment says.
+const directProxy = "direct"
+
+// setProxies puts the proxy settings wherever a connection is made: an
+// explicit URL, none for "direct", else the environment's HTTPS_PROXY,
+// HTTP_PROXY and NO_PROXY (or their lower-case forms), as curl and Go
+// programs read them.
+func (s *settings) setProxies(getenv func(string) string) {
+	env := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return getenv(strings.ToLower(name))
+	}
+	choose := func(setting string) httpx.Proxy {
+		switch setting {
+		case directProxy:
+			return httpx.Proxy{}
+		case "":
+			return httpx.Proxy{HTTPSProxy: env("HTTPS_PROXY"), HTTPProxy: env("HTTP_PROXY"), NoProxy: env("NO_PROXY")}
+		}
+		return httpx.Proxy{URL: setting}
+	}
+	s.API.Proxy = choose(s.Proxy)
+	s.Reader.Proxy = s.API.Proxy
+	if s.MediaProxy != "" {
+		s.Reader.Proxy = choose(s.MediaProxy)
+	}
 }
 
 // setCookie puts the cookie wherever a request is made.

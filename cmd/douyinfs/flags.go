@@ -131,6 +131,7 @@ func (f *cmdFlags) load(getenv func(string) string) (*settings, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	s.setProxies(getenv)
 	return s, nil
 }
 

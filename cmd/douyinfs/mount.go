@@ -37,7 +37,7 @@ type mountArgs struct {
 func newMountArgs(name, usage string) *mountArgs {
 	f := newCmdFlags(name, usage, mountAbout)
 	f.addConfig("cookie-file", "signing", "cache-budget", "block-size", "prefetch-max", "video-quality",
-		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "allow-other", "uid", "gid", "umask", "xattrs", "debug",
+		"listing-ttl", "timeout", "op-timeout", "retries", "rate-limit", "proxy", "media-proxy", "allow-other", "uid", "gid", "umask", "xattrs", "debug",
 		"log-level", "log-format", "metrics-addr")
 	m := &mountArgs{cmdFlags: f}
 	f.set.StringVar(&m.logFile, "log-file", "", "append log lines to `FILE` instead of stderr")
@@ -238,6 +238,7 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 	liveCfg := media.DefaultLiveConfig()
 	liveCfg.UserAgent, liveCfg.Referer, liveCfg.Timeout = s.Reader.UserAgent, s.Reader.Referer, s.API.Timeout
 	liveCfg.Logger = logger.With("part", "live")
+	liveCfg.Proxy = s.Reader.Proxy
 	live, err := media.NewLive(liveCfg)
 	if err != nil {
 		return fmt.Errorf("cannot set up the live stream client: %w", err)

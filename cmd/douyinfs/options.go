@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch"
+	"github.com/douyinfs/douyinfs/fetch/httpx"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/sign"
 )
@@ -114,6 +115,10 @@ func options() []option {
 		{key: "network.max_connections", help: "connections per host for API and media requests",
 			b: to(integer, func(s *settings) *int { return &s.API.MaxConnections }).
 				also(func(s *settings, v int) { s.Reader.MaxConnections = v }).valid(positive)},
+		{key: "network.proxy", flag: "proxy", help: "send API and media requests through `URL`: http://, https:// or socks5://, optionally user:password@ (empty: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment; direct: no proxy)",
+			b: to(text, func(s *settings) *string { return &s.Proxy }).valid(proxyValue)},
+		{key: "network.media_proxy", flag: "media-proxy", help: "proxy for media and live streams, `URL` or direct (empty: as network.proxy)",
+			b: to(text, func(s *settings) *string { return &s.MediaProxy }).valid(proxyValue)},
 		{key: "network.max_body", help: "largest API response body accepted",
 			b: to(size, func(s *settings) *int64 { return &s.API.MaxBody }).valid(positive)},
 		{key: "network.page_size", help: "items asked for per page of a list",
@@ -215,6 +220,15 @@ func baseURL(v string, _ *settings) error { return fetch.CheckBaseURL(v) }
 func videoQuality(v string, _ *settings) error { return fetch.CheckVideoQuality(v) }
 
 func cookieValue(v string, _ *settings) error { return checkCookie(v) }
+
+// proxyValue: empty (the environment decides), "direct", or a proxy URL.
+// The message never quotes the value: it may hold a password.
+func proxyValue(v string, _ *settings) error {
+	if v == "" || v == directProxy {
+		return nil
+	}
+	return httpx.CheckProxy(v)
+}
 
 func oneCookie(v string, s *settings) error {
 	if v != "" && s.API.Cookie != "" {

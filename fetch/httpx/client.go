@@ -40,6 +40,9 @@ type ClientConfig struct {
 	// Attempts is how often fasthttp itself may send an idempotent request
 	// [1]: retrying is the caller's decision, counted and backed off.
 	Attempts int
+	// Proxy is how connections reach their hosts [direct]; Timeout bounds
+	// setting one up through a proxy as well.
+	Proxy Proxy
 }
 
 // NewClient builds a fasthttp client the one way douyinfs builds them:
@@ -60,18 +63,33 @@ func NewClient(cfg ClientConfig) *fasthttp.Client {
 		ReadBufferSize:            cfg.ReadBufferSize,
 		DisablePathNormalizing:    true,
 		MaxIdemponentCallAttempts: max(cfg.Attempts, 1),
-		ConfigureClient:           secureErrors,
 		TLSConfig:                 &tls.Config{MinVersion: tls.VersionTLS12},
 	}
-	if cfg.Progress > 0 {
-		timeout, progress := cfg.Timeout, cfg.Progress
-		c.Dial = func(addr string) (net.Conn, error) {
-			conn, err := fasthttp.DialTimeout(addr, timeout)
+	timeout, progress, px := cfg.Timeout, cfg.Progress, cfg.Proxy
+	// Each host gets its own dial function: whether a proxy applies (and
+	// which, from the environment's rules) depends on the host and on
+	// whether it speaks TLS.
+	c.ConfigureClient = func(hc *fasthttp.HostClient) error {
+		secureErrors(hc)
+		if progress <= 0 && px == (Proxy{}) {
+			return nil
+		}
+		dial, err := px.dialer(hc.Addr, hc.IsTLS, timeout)
+		if err != nil {
+			return err
+		}
+		if progress <= 0 {
+			hc.Dial = dial
+			return nil
+		}
+		hc.Dial = func(addr string) (net.Conn, error) {
+			conn, err := dial(addr)
 			if err != nil {
 				return nil, err
 			}
 			return &progressConn{Conn: conn, idle: progress}, nil
 		}
+		return nil
 	}
 	return c
 }

@@ -37,6 +37,10 @@ func Transient(err error) bool {
 	if errors.Is(err, ErrBodyTooLarge) || errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		return false
 	}
+	// A proxy that refuses the credentials or the target will refuse again.
+	if pe, ok := errors.AsType[*ProxyError](err); ok && (pe.Status == 403 || pe.Status == 407) {
+		return false
+	}
 	// A socket's timeout, not a context's (a dial's matches both).
 	if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Timeout() {
 		return true

@@ -29,6 +29,7 @@ func newClient(cfg Config) *fasthttp.Client {
 		// One transparent retry covers a keep-alive connection the server
 		// closed while idle; everything else is the reader's decision.
 		Attempts: 2,
+		Proxy:    cfg.Proxy,
 	})
 }
 

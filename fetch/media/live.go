@@ -27,6 +27,8 @@ type LiveConfig struct {
 	// MaxConnsPerHost bounds the streams open at once to one host.
 	MaxConnsPerHost int
 	Logger          *slog.Logger // nil: no log
+	// Proxy is how connections reach the stream hosts [direct].
+	Proxy httpx.Proxy
 }
 
 // DefaultLiveConfig is the live stream client as douyinfs runs it.
@@ -79,6 +81,7 @@ func NewLive(cfg LiveConfig) (*Live, error) {
 		Timeout:         cfg.Timeout,
 		Progress:        cfg.Timeout,
 		Stream:          true,
+		Proxy:           cfg.Proxy,
 	})
 	return &Live{cfg: cfg, client: client, log: log}, nil
 }

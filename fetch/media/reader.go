@@ -56,6 +56,8 @@ type Config struct {
 
 	// IdleConnTimeout closes keep-alive connections idle this long.
 	IdleConnTimeout time.Duration
+	// Proxy is how connections reach the CDNs [direct].
+	Proxy httpx.Proxy
 }
 
 // DefaultConfig is the reader's configuration as config.toml documents it.

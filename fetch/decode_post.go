@@ -120,6 +120,9 @@ func decodePost(raw []byte, quality string) (Post, error) {
 		},
 		Raw: json.RawMessage(raw),
 	}
+	if st := a.Status; st != nil {
+		p.Deleted, p.Prohibited = st.IsDelete.v, st.IsProhibited.v
+	}
 	if p.ShareURL == "" && a.ShareInfo != nil {
 		p.ShareURL = string(a.ShareInfo.ShareURL)
 	}

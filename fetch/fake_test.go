@@ -162,13 +162,26 @@ func TestFakeUserPostsAndProfile(t *testing.T) {
 			continue
 		}
 		got := all(ctx, t, c.UserPosts(u.SecUID))
-		if !slices.Equal(postIDs(got), worldIDs(u.Posts)) {
-			t.Fatalf("posts of %s: got %d ids, want %d\n%v\n%v", u.Name, len(got), len(u.Posts), postIDs(got), worldIDs(u.Posts))
+		// Pinned posts lead; deleted and prohibited ones come marked.
+		listed := u.Listed(false)
+		if !slices.Equal(shownIDs(got), worldIDs(listed)) {
+			t.Fatalf("posts of %s: got %d ids, want %d\n%v\n%v", u.Name, len(got), len(u.Posts), shownIDs(got), worldIDs(listed))
 		}
+		if len(got) != servedPosts(u) {
+			t.Fatalf("posts of %s: %d items, want %d with the removed ones", u.Name, len(got), servedPosts(u))
+		}
+		k := 0
 		for i := range got {
-			checkFakePost(t, got[i], u.Posts[i])
+			if got[i].Hidden() {
+				continue
+			}
+			checkFakePost(t, got[i], listed[k])
+			if got[i].IsTop != slices.Contains(u.Pinned, listed[k]) {
+				t.Errorf("post %s: IsTop %v", got[i].ID, got[i].IsTop)
+			}
+			k++
 		}
-		pages += pagesFor(len(u.Posts), 20)
+		pages += pagesFor(servedPosts(u), 20)
 	}
 	st := s.Stats()
 	// The private user's empty list asks the profile once more.
@@ -203,8 +216,8 @@ func TestFakeLikes(t *testing.T) {
 			t.Fatal(err)
 		}
 		sawPublic = sawPublic || len(u.Likes) > 0
-		if !slices.Equal(postIDs(got), worldIDs(u.Likes)) {
-			t.Errorf("likes of %s: %v, want %v", u.Name, postIDs(got), worldIDs(u.Likes))
+		if !slices.Equal(shownIDs(got), worldIDs(u.Likes)) {
+			t.Errorf("likes of %s: %v, want %v", u.Name, shownIDs(got), worldIDs(u.Likes))
 		}
 	}
 	if !sawPrivate || !sawPublic {
@@ -593,7 +606,7 @@ func TestFakeStrictMsTokenFallback(t *testing.T) {
 func TestFakeFaults(t *testing.T) {
 	s := startFake(t, fakedouyin.Options{Seed: 12, Users: 1, PostsPerUser: 200})
 	u := s.World().Users[0]
-	pages := pagesFor(len(u.Posts), 20)
+	pages := pagesFor(servedPosts(u), 20)
 
 	run := func(t *testing.T, c *Client) []Post {
 		t.Helper()
@@ -616,7 +629,7 @@ func TestFakeFaults(t *testing.T) {
 			s.SetOptions(tc.set)
 			defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
 			got := run(t, c)
-			if !slices.Equal(postIDs(got), worldIDs(u.Posts)) {
+			if !slices.Equal(shownIDs(got), worldIDs(u.Listed(false))) {
 				t.Fatalf("got %d posts, want %d", len(got), len(u.Posts))
 			}
 			st := s.Stats()
@@ -681,7 +694,7 @@ func TestFakeFaults(t *testing.T) {
 		s.SetOptions(func(o *fakedouyin.Options) { o.EmptyPageQuirk = true })
 		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
 		got := run(t, c)
-		if !slices.Equal(postIDs(got), worldIDs(u.Posts)) {
+		if !slices.Equal(shownIDs(got), worldIDs(u.Listed(false))) {
 			t.Fatalf("got %d posts, want %d", len(got), len(u.Posts))
 		}
 		if n := s.Stats().Requests["/aweme/v1/web/aweme/post/"]; n <= pages {

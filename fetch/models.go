@@ -44,6 +44,10 @@ type Post struct {
 	Author     User  // only the fields lists carry: UID, SecUID, UniqueID, Nickname, AvatarURLs
 	IsTop      bool  // pinned
 	ShareURL   string
+	// Deleted and Prohibited are a list item's status.is_delete and
+	// status.is_prohibited: Douyin still lists the post but shows nothing
+	// of it (its detail answers filter_detail).
+	Deleted, Prohibited bool
 
 	Video  *Video  // nil for image posts
 	Images []Image // nil for video posts
@@ -55,6 +59,10 @@ type Post struct {
 
 	Raw json.RawMessage // the aweme object as Douyin sent it (for sidecars)
 }
+
+// Hidden reports whether Douyin lists the post but will not show it
+// (deleted or prohibited).
+func (p *Post) Hidden() bool { return p.Deleted || p.Prohibited }
 
 // IsImagePost reports whether the post is shown as a folder of pictures.
 func (p *Post) IsImagePost() bool { return p.Video == nil && len(p.Images) > 0 }

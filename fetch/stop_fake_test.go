@@ -60,7 +60,7 @@ func TestPagerStopsEarlyOnFake(t *testing.T) {
 					}
 				}
 			}
-			if !slices.Equal(postIDs(got), worldIDs(u.Posts)) {
+			if !slices.Equal(shownIDs(got), worldIDs(u.Listed(false))) {
 				t.Errorf("resumed: %d posts, want all %d in order", len(got), len(u.Posts))
 			}
 		})

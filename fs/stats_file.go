@@ -65,7 +65,10 @@ type TreeStats struct {
 	ListingsIncomplete int64 `json:"listings_incomplete"`
 	// PrivateUsers are users whose profile said private account; they
 	// are named in .douyinfs/status.txt.
-	PrivateUsers    int64 `json:"private_users"`
+	PrivateUsers int64 `json:"private_users"`
+	// HiddenPosts are posts the cached listings left out because Douyin
+	// lists them marked deleted or prohibited.
+	HiddenPosts     int64 `json:"hidden_posts"`
 	LiveStreamsOpen int64 `json:"live_streams_open"`
 	XattrRequests   int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
 }
@@ -119,6 +122,7 @@ func (t *fsys) snapshot() Stats {
 		ListingsCached:     int64(listings),
 		ListingsIncomplete: int64(t.tree.IncompleteListings()),
 		PrivateUsers:       int64(len(t.tree.PrivateUsers())),
+		HiddenPosts:        int64(t.tree.HiddenPosts()),
 		LiveStreamsOpen:    t.stats.liveOpen.Load(),
 		XattrRequests:      t.stats.xattrs.Load(),
 	}

@@ -105,6 +105,7 @@ func TestMetricsFromStats(t *testing.T) {
 		"fs.listings_cached":       "douyinfs_fs_listings_cached",
 		"fs.listings_incomplete":   "douyinfs_fs_listings_incomplete",
 		"fs.private_users":         "douyinfs_fs_private_users",
+		"fs.hidden_posts":          "douyinfs_fs_hidden_posts",
 		"fs.live_streams_open":     "douyinfs_live_streams_open",
 		"fs.xattr_requests":        "douyinfs_fs_xattr_requests_total",
 		"uptime_seconds":           "douyinfs_uptime_seconds",

@@ -42,7 +42,10 @@ type listing[T any] struct {
 	// early is why the pager stopped before the end of the list (a
 	// repeated cursor, too many empty pages): the listing is served as it
 	// is, and the next refresh fetches its tail from the pager's cursor.
-	early   fetch.StopReason
+	early fetch.StopReason
+	// hidden counts the items Douyin lists but marks deleted or
+	// prohibited (hider): they are left out, once per id.
+	hidden  int
 	fetched time.Time // when the top of the list was last confirmed
 	shift   int       // entries prepended by refreshes; open handles adjust by it
 }
@@ -79,7 +82,22 @@ func (l *listing[T]) resetLocked() {
 	l.complete = false
 	l.private = false
 	l.early = fetch.NotStopped
+	l.hidden = 0
 	l.fetched = time.Time{}
+}
+
+// hider is an item Douyin may list but not show (fetch.Post: deleted or
+// prohibited posts inside lists).
+type hider interface{ Hidden() bool }
+
+// shownLocked reports whether a newly seen item gets an entry: not hidden
+// (counted instead) and kept.
+func (l *listing[T]) shownLocked(it *T) bool {
+	if h, ok := any(it).(hider); ok && h.Hidden() {
+		l.hidden++
+		return false
+	}
+	return l.keep == nil || l.keep(it)
 }
 
 // begin is called when a directory is opened: a listing older than its TTL
@@ -160,7 +178,7 @@ func (l *listing[T]) refreshTop(ctx context.Context) error {
 			continue
 		}
 		l.seen[id] = true
-		if l.keep != nil && !l.keep(it) {
+		if !l.shownLocked(it) {
 			continue
 		}
 		add = append(add, listEntry[T]{name: l.name(it, &l.names), item: *it})
@@ -310,7 +328,7 @@ func (l *listing[T]) appendLocked(items []T, done bool) {
 			continue // lists shift while paged; never show an item twice
 		}
 		l.seen[id] = true
-		if l.keep != nil && !l.keep(it) {
+		if !l.shownLocked(it) {
 			continue
 		}
 		name := l.name(it, &l.names)
@@ -346,6 +364,14 @@ func (l *listing[T]) incomplete() bool {
 	return l.early != fetch.NotStopped
 }
 
+// hiddenItems is how many listed items were left out as deleted or
+// prohibited.
+func (l *listing[T]) hiddenItems() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.hidden
+}
+
 func (l *listing[T]) reindexLocked() {
 	l.byName = make(map[string]int, len(l.entries))
 	l.byID = make(map[string]int, len(l.entries))
@@ -371,4 +397,18 @@ func (l *listing[T]) forget() {
 	old := len(l.entries)
 	l.resetLocked()
 	l.shift += old
+}
+
+// HiddenPosts is how many posts the cached listings left out because
+// Douyin lists them marked deleted or prohibited, for stats.json.
+func (t *Tree) HiddenPosts() int {
+	t.listsMu.Lock()
+	defer t.listsMu.Unlock()
+	n := 0
+	for _, l := range t.lists {
+		if l, ok := l.(interface{ hiddenItems() int }); ok {
+			n += l.hiddenItems()
+		}
+	}
+	return n
 }

@@ -199,66 +199,87 @@ func (c *apiCtx) profile() obj {
 
 func (c *apiCtx) posts() obj {
 	u, _ := c.s.world.User(c.q["sec_user_id"])
-	var list []*Post
+	var seq []listed
+	var lead []*Post
 	// A private account's posts are nil: an empty page, status_code 0,
 	// has_more 0. The spec leaves open (§11 fact 5) what Douyin answers.
 	if u != nil {
-		list = u.Posts
+		seq = u.postSeq(!c.o.NoPinned, !c.o.NoHiddenPosts)
+		if !c.o.NoPinned {
+			lead = u.Pinned
+		}
 	}
 	cursor, count, ok := c.pageArgs("max_cursor")
 	if !ok {
 		return c.paramError()
 	}
 	if c.o.GuestFirstPageOnly && !c.loggedIn && cursor != 0 {
-		list = nil
+		seq = nil
 	}
-	return c.timePage("post:"+c.q["sec_user_id"], list, cursor, count)
+	return c.timePage("post:"+c.q["sec_user_id"], seq, lead, cursor, count)
 }
 
 func (c *apiCtx) likes() obj {
 	u, _ := c.s.world.User(c.q["sec_user_id"])
-	var list []*Post
+	var seq []listed
 	if u != nil && !u.LikesPrivate {
-		list = u.Likes
+		for _, e := range u.likeSeq {
+			if !c.o.NoHiddenPosts || !e.p.hidden() {
+				seq = append(seq, e)
+			}
+		}
 	}
 	cursor, count, ok := c.pageArgs("max_cursor")
 	if !ok {
 		return c.paramError()
 	}
-	return c.timePage("like:"+c.q["sec_user_id"], list, cursor, count)
+	return c.timePage("like:"+c.q["sec_user_id"], seq, nil, cursor, count)
 }
 
 // timePage pages a newest-first list by millisecond cursor (spec §3):
-// cursor 0 is the top; otherwise the items created before cursor. The
-// answer's max_cursor is the last item's create_time in ms, min_cursor the
-// first's. With EmptyPageQuirk some pages come back empty with has_more 1
-// and a cursor that leads on to the same items.
-func (c *apiCtx) timePage(key string, list []*Post, cursor int64, count int) obj {
+// cursor 0 is the top; otherwise the items whose list time (create or like
+// time) is before cursor. The answer's max_cursor is the last item's list
+// time in ms, min_cursor the first's. lead (pinned posts) comes first on
+// the first page only, counts towards its size and sets no cursor. With
+// EmptyPageQuirk some pages come back empty with has_more 1 and a cursor
+// that leads on to the same items.
+func (c *apiCtx) timePage(key string, seq []listed, lead []*Post, cursor int64, count int) obj {
 	start := 0
 	if cursor != 0 {
-		start = sort.Search(len(list), func(i int) bool { return list[i].CreateTime*1000 < cursor })
+		start = sort.Search(len(seq), func(i int) bool { return seq[i].t*1000 < cursor })
+		lead = nil
 	}
-	end := min(start+count, len(list))
-	items := list[start:end]
-	if next, ok := c.s.emptyRun(key, list, cursor, start, end, c.o.EmptyPageRun); ok {
+	end := min(start+max(count-len(lead), 1), len(seq))
+	items := seq[start:end]
+	if next, ok := c.s.emptyRun(key, len(seq), cursor, start, end, c.o.EmptyPageRun); ok {
 		return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": []any{}, "has_more": 1,
 			"max_cursor": next, "min_cursor": next, "time_list": nil})
 	}
-	if c.o.EmptyPageQuirk && c.o.EmptyPageRun <= 0 && len(items) > 0 {
-		if next, ok := c.s.quirkEmpty(key, cursor, list[0].CreateTime); ok {
+	// No quirk on a first page with pinned posts: they come only there.
+	if c.o.EmptyPageQuirk && c.o.EmptyPageRun <= 0 && len(items) > 0 && len(lead) == 0 {
+		if next, ok := c.s.quirkEmpty(key, cursor, seq[0].t); ok {
 			return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": []any{}, "has_more": 1,
 				"max_cursor": next, "min_cursor": next, "time_list": nil})
 		}
 	}
 	maxC, minC := cursor, cursor
 	if len(items) > 0 {
-		maxC, minC = items[len(items)-1].CreateTime*1000, items[0].CreateTime*1000
+		maxC, minC = items[len(items)-1].t*1000, items[0].t*1000
 	}
-	if end < len(list) && c.s.repeatCursor(key, cursor, c.o.RepeatCursorRate) {
+	if end < len(seq) && c.s.repeatCursor(key, cursor, c.o.RepeatCursorRate) {
 		maxC = cursor
 	}
-	return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": c.awemeList(items),
-		"has_more": boolInt(end < len(list)), "max_cursor": maxC, "min_cursor": minC, "time_list": nil})
+	l := make([]any, 0, len(lead)+len(items))
+	for _, p := range lead {
+		a := c.u.awemeJSON(p)
+		a["is_top"] = 1
+		l = append(l, a)
+	}
+	for _, e := range items {
+		l = append(l, c.u.awemeJSON(e.p))
+	}
+	return envelope(c.now, c.logid, obj{"status_code": 0, "aweme_list": l,
+		"has_more": boolInt(end < len(seq)), "max_cursor": maxC, "min_cursor": minC, "time_list": nil})
 }
 
 // quirkEmpty decides, deterministically per list and cursor, whether the
@@ -397,7 +418,7 @@ func (c *apiCtx) mixDetail() obj {
 func (c *apiCtx) detail() obj {
 	id := c.q["aweme_id"]
 	p, ok := c.s.world.Post(id)
-	if !ok || p.Deleted {
+	if !ok || p.hidden() {
 		reason, notice := "status_self_see", "因作品权限或已被删除，无法观看，去看看其他作品吧"
 		if !ok {
 			reason = "item_not_exist"

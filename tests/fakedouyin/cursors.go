@@ -13,16 +13,16 @@ import (
 // EmptyPageRun empty has_more=1 pages, and the cursor it points to. The
 // run stands before the page holding one item chosen per list (never the
 // first page); each empty page points one millisecond earlier, which
-// selects the same items (create times are whole seconds), so the run is
+// selects the same items (list times are whole seconds), so the run is
 // the same on every walk and a pager resumed inside it gets through.
-func (s *Server) emptyRun(key string, list []*Post, cursor int64, start, end, run int) (int64, bool) {
-	if run <= 0 || start == 0 || len(list) < 3 {
+func (s *Server) emptyRun(key string, n int, cursor int64, start, end, run int) (int64, bool) {
+	if run <= 0 || start == 0 || n < 3 {
 		return 0, false
 	}
 	run = min(run, 999)
 	h := fnv.New64a()
 	h.Write([]byte(key + "|run|" + strconv.FormatInt(s.world.keySeed(), 10)))
-	k := len(list)/3 + int(h.Sum64()%uint64(len(list)/3+1))
+	k := n/3 + int(h.Sum64()%uint64(n/3+1))
 	if k < start || k >= end {
 		return 0, false
 	}

@@ -52,6 +52,20 @@ type Options struct {
 	// that every world otherwise gets after its Users.
 	NoPrivateUser bool
 
+	// NoPinned leaves pinned posts in their place; otherwise the first
+	// page of a posts list starts with the user's pinned posts (older
+	// ones, is_top 1, User.Pinned), as the real service's does.
+	NoPinned bool
+	// NoHiddenPosts leaves deleted and prohibited posts out of the posts
+	// and likes lists; otherwise lists carry them (User.Removed), marked
+	// status.is_delete or is_prohibited, as the real service's do.
+	NoHiddenPosts bool
+	// LikesByCreateTime (world shape) pages likes by the liked posts'
+	// create time; otherwise by like time (User.LikeTimes), so items come
+	// out of create-time order and cursors match no item's create_time,
+	// as in the real like_list capture.
+	LikesByCreateTime bool
+
 	// EmptyPageRun N > 0 puts one run of N empty has_more=1 pages in every
 	// posts or likes list (somewhere past the first page, the same on every
 	// walk); a run longer than the client's max_empty_pages stops its pager

@@ -7,10 +7,28 @@ import (
 )
 
 // walkTimeList pages posts or likes by max_cursor until has_more is 0 and
-// returns the ids, the number of empty pages, and checks spec §3 on every
-// page.
+// returns the ids of the items shown (those marked deleted or prohibited
+// left out), the number of empty pages, and checks spec §3 on every page:
+// max_cursor and min_cursor are the list times (create time for posts,
+// like time for likes, s.listTime) of the page's last and first items in
+// ms, pinned items (is_top) aside, which lead the first page only.
 func walkTimeList(t *testing.T, c *client, endpoint, secUID string, count int) (all []string, empties int) {
 	t.Helper()
+	w := walkTime(t, c, endpoint, secUID, count)
+	return w.ids, w.empties
+}
+
+// walked is what walkTime saw: shown ids in order, hidden ids (marked
+// deleted or prohibited), pinned ids (is_top), empty pages.
+type walked struct {
+	ids, hidden, pinned []string
+	empties             int
+}
+
+func walkTime(t *testing.T, c *client, endpoint, secUID string, count int) walked {
+	t.Helper()
+	times := c.s.listTimes(endpoint, secUID)
+	var out walked
 	cursor := "0"
 	for page := 0; page < 1000; page++ {
 		v := c.webJSON(endpoint, "max_cursor="+cursor+"&count="+strconv.Itoa(count)+"&sec_user_id="+secUID)
@@ -22,28 +40,41 @@ func walkTimeList(t *testing.T, c *client, endpoint, secUID string, count int) (
 			t.Fatalf("page %d: %d items for count %d", page, len(list), count)
 		}
 		next := str(v["max_cursor"])
+		var timed []string
+		for k, a := range list {
+			id := str(path(a, "aweme_id"))
+			if i64(path(a, "is_top")) == 1 {
+				if page != 0 || k != len(out.pinned) {
+					t.Fatalf("page %d: pinned %s at %d, want pinned posts only at the top of the first page", page, id, k)
+				}
+				out.pinned = append(out.pinned, id)
+			} else {
+				timed = append(timed, id)
+			}
+			if path(a, "status.is_delete") == true || path(a, "status.is_prohibited") == true {
+				out.hidden = append(out.hidden, id)
+			} else {
+				out.ids = append(out.ids, id)
+			}
+		}
 		if len(list) == 0 {
 			if i64(v["has_more"]) == 1 {
-				empties++
+				out.empties++
 				if next == cursor {
 					t.Fatalf("empty page with has_more=1 repeats cursor %s", cursor)
 				}
 			}
-		} else {
-			last := list[len(list)-1]
-			if want := strconv.FormatInt(i64(path(last, "create_time"))*1000, 10); next != want {
-				t.Fatalf("page %d: max_cursor %s, want the last item's create_time*1000 = %s", page, next, want)
+		} else if len(timed) > 0 {
+			if want := strconv.FormatInt(times[timed[len(timed)-1]]*1000, 10); next != want {
+				t.Fatalf("page %d: max_cursor %s, want the last item's list time*1000 = %s", page, next, want)
 			}
-			if want := strconv.FormatInt(i64(path(list[0], "create_time"))*1000, 10); str(v["min_cursor"]) != want {
+			if want := strconv.FormatInt(times[timed[0]]*1000, 10); str(v["min_cursor"]) != want {
 				t.Fatalf("page %d: min_cursor %v, want %s", page, v["min_cursor"], want)
 			}
 		}
-		for _, a := range list {
-			all = append(all, str(path(a, "aweme_id")))
-		}
 		switch i64(v["has_more"]) {
 		case 0:
-			return all, empties
+			return out
 		case 1:
 		default:
 			t.Fatalf("has_more %v", v["has_more"])
@@ -51,7 +82,27 @@ func walkTimeList(t *testing.T, c *client, endpoint, secUID string, count int) (
 		cursor = next
 	}
 	t.Fatal("no end after 1000 pages")
-	return nil, 0
+	return out
+}
+
+// listTimes maps every id a posts or likes list may carry to the time its
+// cursor counts by, in Unix seconds.
+func (s *Server) listTimes(endpoint, secUID string) map[string]int64 {
+	u, _ := s.world.User(secUID)
+	m := map[string]int64{}
+	if u == nil {
+		return m
+	}
+	if strings.Contains(endpoint, "favorite") {
+		for _, e := range u.likeSeq {
+			m[e.p.AwemeID] = e.t
+		}
+		return m
+	}
+	for _, p := range append(append([]*Post(nil), u.Posts...), u.Removed...) {
+		m[p.AwemeID] = p.CreateTime
+	}
+	return m
 }
 
 func TestPostsPagination(t *testing.T) {
@@ -63,7 +114,7 @@ func TestPostsPagination(t *testing.T) {
 			if empties != 0 {
 				t.Errorf("%d empty pages without the quirk", empties)
 			}
-			if strings.Join(got, ",") != strings.Join(postIDs(u.Posts), ",") {
+			if strings.Join(got, ",") != strings.Join(postIDs(u.Listed(false)), ",") {
 				t.Errorf("%s count %d: walked %d posts, want the %d in order", u.Name, count, len(got), len(u.Posts))
 			}
 		}
@@ -100,7 +151,7 @@ func TestEmptyPageQuirk(t *testing.T) {
 	for _, u := range s.World().Users {
 		got, empties := walkTimeList(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20)
 		total += empties
-		if strings.Join(got, ",") != strings.Join(postIDs(u.Posts), ",") {
+		if strings.Join(got, ",") != strings.Join(postIDs(u.Listed(false)), ",") {
 			t.Errorf("%s: walked %d posts through the quirk, want %d", u.Name, len(got), len(u.Posts))
 		}
 		got, _ = walkTimeList(t, c, "/aweme/v1/web/aweme/favorite/", u.SecUID, 5)
@@ -122,10 +173,10 @@ func TestGuestFirstPageOnly(t *testing.T) {
 	s := startServer(t, Options{Seed: 14, GuestFirstPageOnly: true})
 	c := newClient(t, s)
 	u := s.World().Users[0]
-	if got, _ := walkTimeList(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20); len(got) != 20 {
-		t.Errorf("guest walked %d posts, want only the first page (20)", len(got))
+	if w := walkTime(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20); len(w.ids)+len(w.hidden) != 20 {
+		t.Errorf("guest walked %d posts, want only the first page (20)", len(w.ids)+len(w.hidden))
 	}
-	if got, _ := walkTimeList(t, c.loggedIn(), "/aweme/v1/web/aweme/post/", u.SecUID, 20); len(got) != len(u.Posts) {
+	if got, _ := walkTimeList(t, c.loggedIn(), "/aweme/v1/web/aweme/post/", u.SecUID, 20); strings.Join(got, ",") != strings.Join(postIDs(u.Listed(false)), ",") {
 		t.Errorf("logged in walked %d posts, want %d", len(got), len(u.Posts))
 	}
 }

@@ -261,7 +261,7 @@ func (u urlMaker) awemeJSON(p *Post) obj {
 		"image_infos":    nil,
 		"statistics": obj{"admire_count": 0, "comment_count": p.CommentCount, "digg_count": p.DiggCount,
 			"collect_count": p.CollectCount, "play_count": 0, "share_count": p.ShareCount},
-		"status": obj{"listen_video_status": 0, "is_delete": p.Deleted, "allow_share": true, "is_prohibited": false,
+		"status": obj{"listen_video_status": 0, "is_delete": p.Deleted, "allow_share": true, "is_prohibited": p.Prohibited,
 			"in_reviewing": false, "part_see": 0, "private_status": 0, "review_result": obj{"review_status": 0}},
 		"aweme_control":    obj{"can_forward": true, "can_share": true, "can_comment": true, "can_show_comment": true},
 		"is_top":           0,

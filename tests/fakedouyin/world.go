@@ -60,9 +60,25 @@ type User struct {
 	Nickname string
 	// Posts are newest first, create_time strictly decreasing.
 	Posts []*Post
-	// Likes are ordered by create_time, newest first.
+	// Pinned are older posts of Posts that the posts list shows first, on
+	// its first page only, with is_top 1 (as in the real posts capture);
+	// nil for users with fewer than 6 posts. Options.NoPinned leaves
+	// them in their place.
+	Pinned []*Post
+	// Removed are posts the posts list still carries among Posts (by
+	// create time) but marks status.is_delete or is_prohibited; they are
+	// not in Posts. Options.NoHiddenPosts leaves them out.
+	Removed []*Post
+	// Likes are ordered by like time, newest like first (LikeTimes[i],
+	// Unix seconds, is when Likes[i] was liked; no like time equals a
+	// liked post's create_time), so create times come out of order, as
+	// in the real like_list capture. Options.LikesByCreateTime makes the
+	// like times the create times.
 	Likes        []*Post
+	LikeTimes    []int64
 	LikesPrivate bool
+	// likeSeq is the likes list as served: Likes plus removed posts.
+	likeSeq []listed
 	// Private marks a private account (profile secret 1): it has
 	// HiddenPosts posts, and its posts and likes lists answer empty, so
 	// Posts, Likes and Mixes are nil (what another user sees).
@@ -95,6 +111,9 @@ type Post struct {
 	Episode int // 1-based position in Mix
 	Author  *User
 	Deleted bool
+	// Prohibited posts are taken down by Douyin: lists mark them
+	// status.is_prohibited and detail answers with a filter_detail.
+	Prohibited bool
 
 	MediaType  int   // 4 video, 2 images
 	DurationMs int64 // 0 for image posts
@@ -274,6 +293,10 @@ func newWorld(opts Options) *World {
 		p.Private, p.HiddenPosts = true, 1+g.rng.IntN(50)
 		w.Users = append(w.Users, p)
 	}
+	// Pinned and removed posts and like times draw from their own
+	// generator, so the rest of the world stays as it was before them.
+	h := &gen{rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x686f7374696c6521)), w: w, codes: g.codes}
+	h.listQuirks(opts)
 	for _, u := range w.Users {
 		w.usersBySec[u.SecUID] = u
 		w.usersByUID[u.UID] = u
@@ -589,6 +612,133 @@ func (p *Post) allMedia() []*Media {
 		ms = append(ms, p.Cover)
 	}
 	return ms
+}
+
+// listed is one entry of a time-paged list: a post and the time, in Unix
+// seconds, the list's cursor counts by (create time, or like time).
+type listed struct {
+	p *Post
+	t int64
+}
+
+// hidden reports whether lists mark the post deleted or prohibited.
+func (p *Post) hidden() bool { return p.Deleted || p.Prohibited }
+
+// listQuirks gives every public user two pinned posts, one deleted and one
+// prohibited post inside the posts list, and like times (with one removed
+// post inside the likes list).
+func (g *gen) listQuirks(opts Options) {
+	w := g.w
+	var removed []*Post
+	for ui, u := range w.Users {
+		n := len(u.Posts)
+		if u.Private || n < 6 {
+			continue
+		}
+		// Two older posts pinned, from the older half (never the newest).
+		a := n/2 + g.rng.IntN(n/4)
+		b := n*3/4 + g.rng.IntN(n-n*3/4)
+		if a == b {
+			b = n - 1
+		}
+		u.Pinned = []*Post{u.Posts[min(a, b)], u.Posts[max(a, b)]}
+		for k := range 2 {
+			// Between two neighbours at least 3 s apart, so its time is
+			// unique and its cursor selects no other post.
+			var t int64
+			for range 100 {
+				j := g.rng.IntN(n - 1)
+				if hi, lo := u.Posts[j].CreateTime, u.Posts[j+1].CreateTime; hi-lo >= 3 {
+					t = lo + 1 + g.rng.Int64N(hi-lo-1)
+					break
+				}
+			}
+			if t == 0 {
+				continue
+			}
+			p := g.post(u, ui, 1000+k, t)
+			if k == 0 {
+				p.Deleted = true
+			} else {
+				p.Prohibited = true
+			}
+			u.Removed = append(u.Removed, p)
+			removed = append(removed, p)
+		}
+	}
+	for ui, u := range w.Users {
+		var seq []listed
+		taken := map[int64]bool{}
+		for _, p := range u.Likes {
+			taken[p.CreateTime] = true
+		}
+		add := func(p *Post) {
+			t := p.CreateTime
+			if !opts.LikesByCreateTime {
+				// Liked some time after it was made, never at a second
+				// some liked post was made or another like happened.
+				t += 1 + g.rng.Int64N(max(worldEnd-p.CreateTime, 1))
+				for taken[t] {
+					t++
+				}
+			}
+			taken[t] = true
+			seq = append(seq, listed{p, t})
+		}
+		for _, p := range u.Likes {
+			add(p)
+		}
+		if len(u.Likes) > 0 && len(removed) > 0 {
+			add(removed[ui%len(removed)])
+		}
+		slices.SortFunc(seq, func(x, y listed) int {
+			if x.t != y.t {
+				return int(y.t - x.t)
+			}
+			return strings.Compare(x.p.AwemeID, y.p.AwemeID)
+		})
+		u.likeSeq, u.Likes, u.LikeTimes = seq, nil, nil
+		for _, e := range seq {
+			if !e.p.hidden() {
+				u.Likes = append(u.Likes, e.p)
+				u.LikeTimes = append(u.LikeTimes, e.t)
+			}
+		}
+	}
+}
+
+// postSeq is the posts list as served, after the pinned posts: Posts (less
+// the pinned ones when pinned) and, with hidden, Removed, newest first.
+func (u *User) postSeq(pinned, hidden bool) []listed {
+	var seq []listed
+	for _, p := range u.Posts {
+		if !(pinned && slices.Contains(u.Pinned, p)) {
+			seq = append(seq, listed{p, p.CreateTime})
+		}
+	}
+	if hidden {
+		for _, p := range u.Removed {
+			seq = append(seq, listed{p, p.CreateTime})
+		}
+		slices.SortStableFunc(seq, func(x, y listed) int { return int(y.t - x.t) })
+	}
+	return seq
+}
+
+// Listed is the user's posts in the order the posts list shows them: the
+// pinned ones first (unless Options.NoPinned), then the others newest
+// first. Removed posts are not in it.
+func (u *User) Listed(noPinned bool) []*Post {
+	if noPinned || len(u.Pinned) == 0 {
+		return u.Posts
+	}
+	out := append([]*Post(nil), u.Pinned...)
+	for _, p := range u.Posts {
+		if !slices.Contains(u.Pinned, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mixes gives user u up to two mixes: one of every second post from index

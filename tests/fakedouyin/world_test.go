@@ -122,8 +122,11 @@ func TestWorldShape(t *testing.T) {
 			}
 		}
 		for i, p := range u.Likes {
-			if i > 0 && p.CreateTime >= u.Likes[i-1].CreateTime {
-				t.Errorf("%s likes not newest first at %d", u.Name, i)
+			if i > 0 && u.LikeTimes[i] >= u.LikeTimes[i-1] {
+				t.Errorf("%s likes not newest like first at %d", u.Name, i)
+			}
+			if u.LikeTimes[i] <= p.CreateTime {
+				t.Errorf("%s liked %s before it was made", u.Name, p.AwemeID)
 			}
 		}
 	}

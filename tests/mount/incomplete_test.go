@@ -43,7 +43,7 @@ func TestListingStoppedEarlyIsCompletedAtRefresh(t *testing.T) {
 	u := e.world.Users[0]
 	dir := e.path("users", u.Name, "posts")
 	want := make([]string, 0, len(u.Posts))
-	for _, p := range u.Posts {
+	for _, p := range u.Listed(false) { // pinned posts lead, as on Douyin
 		want = append(want, p.AwemeID)
 	}
 
@@ -76,7 +76,7 @@ func TestListingRepeatedCursorIsCompletedAtRefresh(t *testing.T) {
 	u := e.world.Users[0]
 	dir := e.path("users", u.Name, "posts")
 	want := make([]string, 0, len(u.Posts))
-	for _, p := range u.Posts {
+	for _, p := range u.Listed(false) { // pinned posts lead, as on Douyin
 		want = append(want, p.AwemeID)
 	}
 	got := e.idsInReaddirOrder(dir)

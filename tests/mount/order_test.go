@@ -22,12 +22,13 @@ func (e *env) idsInReaddirOrder(dir string) []string {
 	return ids
 }
 
-// posts/ keeps Douyin's order (newest first); a mix keeps episode order.
+// posts/ keeps Douyin's order (pinned posts, then newest first); a mix
+// keeps episode order.
 func TestReaddirOrder(t *testing.T) {
 	e := start(t, setup{})
 	u := e.world.Users[0]
 	var want []string
-	for _, p := range u.Posts {
+	for _, p := range u.Listed(false) { // pinned posts lead, as on Douyin
 		want = append(want, p.AwemeID)
 	}
 	if got := e.idsInReaddirOrder(e.path("users", u.Name, "posts")); strings.Join(got, ",") != strings.Join(want, ",") {

@@ -160,8 +160,8 @@ type ProxyError struct {
 
 func (e *ProxyError) Error() string {
 	switch {
-	case e.Status == http.StatusProxyAuthRequired:
-		return fmt.Sprintf("proxy %s refused the credentials (HTTP 407): check user:password in the proxy URL", e.Proxy)
+	case e.authRefused():
+		return fmt.Sprintf("proxy %s refused the credentials (HTTP %d): check user:password in the proxy URL", e.Proxy, e.Status)
 	case e.Status != 0:
 		return fmt.Sprintf("proxy %s answered CONNECT with HTTP %d", e.Proxy, e.Status)
 	}
@@ -169,6 +169,18 @@ func (e *ProxyError) Error() string {
 }
 
 func (e *ProxyError) Unwrap() error { return e.Err }
+
+// authRefused: 407 is the standard answer, but tinyproxy (and others)
+// answer a wrong password with 401.
+func (e *ProxyError) authRefused() bool {
+	return e.Status == http.StatusProxyAuthRequired || e.Status == http.StatusUnauthorized
+}
+
+// final reports whether asking again cannot help: the proxy refused the
+// credentials or the target.
+func (e *ProxyError) final() bool {
+	return e.authRefused() || e.Status == http.StatusForbidden
+}
 
 // dialConnect opens a tunnel through an HTTP(S) proxy with CONNECT.
 func dialConnect(pu *url.URL, name, target string, timeout time.Duration, roots *x509.CertPool) (net.Conn, error) {

@@ -221,3 +221,14 @@ func TestSilentProxy(t *testing.T) {
 		}
 	}
 }
+
+// A proxy's refusal of the credentials (407, or 401 as tinyproxy answers)
+// or of the target (403) is final; a gateway error is worth a retry.
+func TestProxyErrorTransient(t *testing.T) {
+	for status, transient := range map[int]bool{401: false, 403: false, 407: false, 502: true, 503: true} {
+		err := &ProxyError{Proxy: "http://u:***@h:1", Status: status}
+		if Transient(err) != transient {
+			t.Errorf("HTTP %d from the proxy: Transient = %v", status, !transient)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func Transient(err error) bool {
 		return false
 	}
 	// A proxy that refuses the credentials or the target will refuse again.
-	if pe, ok := errors.AsType[*ProxyError](err); ok && (pe.Status == 403 || pe.Status == 407) {
+	if pe, ok := errors.AsType[*ProxyError](err); ok && pe.final() {
 		return false
 	}
 	// A socket's timeout, not a context's (a dial's matches both).

@@ -26,7 +26,16 @@ type LiveConfig struct {
 	Timeout time.Duration
 	// MaxConnsPerHost bounds the streams open at once to one host.
 	MaxConnsPerHost int
-	Logger          *slog.Logger // nil: no log
+	// A feed (Follow) that lost its stream tries again after RetryFirst,
+	// doubling the wait after each failed try up to RetryMax, and gives
+	// up (the reader gets an error) once it has had no byte for Outage.
+	RetryFirst time.Duration
+	RetryMax   time.Duration
+	Outage     time.Duration
+	// Buffer is how many bytes a feed holds for a reader that is behind;
+	// then it stops reading the stream.
+	Buffer int
+	Logger *slog.Logger // nil: no log
 	// Proxy is how connections reach the stream hosts [direct].
 	Proxy httpx.Proxy
 }
@@ -38,6 +47,10 @@ func DefaultLiveConfig() LiveConfig {
 		Referer:         "https://www.douyin.com/",
 		Timeout:         15 * time.Second,
 		MaxConnsPerHost: 64,
+		RetryFirst:      250 * time.Millisecond,
+		RetryMax:        8 * time.Second,
+		Outage:          2 * time.Minute,
+		Buffer:          4 << 20,
 	}
 }
 
@@ -69,6 +82,12 @@ func NewLive(cfg LiveConfig) (*Live, error) {
 		return nil, fmt.Errorf("media: live Timeout %v is not positive", cfg.Timeout)
 	case cfg.MaxConnsPerHost <= 0:
 		return nil, fmt.Errorf("media: live MaxConnsPerHost %d is not positive", cfg.MaxConnsPerHost)
+	case cfg.RetryFirst <= 0 || cfg.RetryMax < cfg.RetryFirst:
+		return nil, fmt.Errorf("media: live RetryFirst %v must be positive and at most RetryMax %v", cfg.RetryFirst, cfg.RetryMax)
+	case cfg.Outage <= 0:
+		return nil, fmt.Errorf("media: live Outage %v is not positive", cfg.Outage)
+	case cfg.Buffer <= 0:
+		return nil, fmt.Errorf("media: live Buffer %d is not positive", cfg.Buffer)
 	}
 	log := cfg.Logger
 	if log == nil {

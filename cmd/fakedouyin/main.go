@@ -78,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := fakedouyin.NewDefault()
 	var bigVideo, bigMoov, bandwidth byteSize
 	var configOut string
+	var liveCutAfter byteSize
+	var endRoomAfter time.Duration
 	var login, verbose bool
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:0", "listen address (loopback only)")
 	fs.Int64Var(&o.Seed, "seed", 0, "seed of the generated world")
@@ -110,6 +112,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.SameDetailGears, "same-detail-gears", false, "post detail lists the same gears as lists (real: a different set)")
 	fs.BoolVar(&o.StrictMsToken, "strict-mstoken", false, "accept only msTokens issued by this server")
 	fs.DurationVar(&o.QRLifetime, "qr-lifetime", 2*time.Minute, "time a login QR code may take to be confirmed")
+	fs.DurationVar(&o.LiveCutEvery, "live-cut-every", 30*time.Second, "cut every live FLV connection mid-tag after it streamed this long (negative: never)")
+	fs.Var(&liveCutAfter, "live-cut-after", "cut every live FLV connection mid-tag after this many bytes (e.g. 2MB; 0: never)")
+	fs.BoolVar(&o.LiveCutStall, "live-cut-stall", false, "a live cut leaves the connection open and silent instead of resetting it")
+	fs.DurationVar(&endRoomAfter, "end-room-after", 0, "end the living room this long after start (0: never)")
 	fs.BoolVar(&login, "login", false, "write the login cookie into --config-out")
 	fs.StringVar(&configOut, "config-out", "", "write a douyinfs config file for this fake")
 	fs.BoolVar(&verbose, "v", false, "log every request on stderr")
@@ -141,6 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.BigVideoSize = int64(bigVideo)
 	o.BigMoovSize = int64(bigMoov)
 	o.ConnBandwidth = int64(bandwidth)
+	o.LiveCutAfter = int64(liveCutAfter)
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug
@@ -164,6 +171,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	w := s.World()
 	logger.Info("fake Douyin serving", "url", s.URL(), "users", len(w.Users), "posts", len(w.AllPosts()),
 		"living_room", w.LivingRoom().WebRID, "config", configOut, "files", s.URL()+"/files/")
+	if endRoomAfter > 0 {
+		room := w.LivingRoom().WebRID
+		end := time.AfterFunc(endRoomAfter, func() {
+			if err := s.EndRoom(room); err == nil {
+				logger.Info("the living room has ended", "room", room)
+			}
+		})
+		defer end.Stop()
+	}
 	<-ctx.Done()
 	logger.Info("stopping")
 	return 0

@@ -36,6 +36,8 @@ func TestRefusesBadFlags(t *testing.T) {
 		{"--verify-page", "json"},
 		{"--throttle-rate", "-1"},
 		{"--big-video", "lots"},
+		{"--live-cut-after", "lots"},
+		{"--end-room-after", "soon"},
 		{"extra"},
 	} {
 		var out, errOut strings.Builder
@@ -59,6 +61,7 @@ func TestRun(t *testing.T) {
 		done <- run(ctx, []string{"--config-out", conf, "--login", "--users", "2", "--posts", "5",
 			"--big-video", "2MiB", "--api-latency", "1ms", "--conn-bandwidth", "40MB", "--empty-pages", "--dead-mirror",
 			"--empty-page-run", "4", "--repeat-cursor-rate", "0.1",
+			"--live-cut-every", "-1s", "--live-cut-after", "2MB", "--live-cut-stall", "--end-room-after", "1h",
 			"--throttle-rate", "100", "--throttle-period", "2s", "--verify-page", "html", "--verify-page", ""}, pw, io.Discard)
 		pw.Close()
 	}()

@@ -460,7 +460,7 @@ func (c *apiCtx) liveEnter() obj {
 		data["data"] = []any{c.u.enterRoomJSON(r)}
 		data["enter_room_id"] = r.RoomID
 		data["user"] = c.u.liveUserJSON(r)
-		if r.Living {
+		if r.OnAir() {
 			data["room_status"] = 0
 		}
 	}
@@ -488,7 +488,7 @@ func (c *apiCtx) liveStatus() obj {
 			return obj{"status_code": 5, "data": obj{"prompts": "参数不合法"}}
 		}
 		e := obj{"live_status": 0, "room_id": 0, "room_id_str": "", "user_id": num(uid), "user_id_str": uid}
-		if u, ok := c.s.world.UserByUID(uid); ok && u.Room != nil && u.Room.Living {
+		if u, ok := c.s.world.UserByUID(uid); ok && u.Room != nil && u.Room.OnAir() {
 			e["live_status"], e["room_id"], e["room_id_str"] = 1, num(u.Room.RoomID), u.Room.RoomID
 		}
 		lives = append(lives, e)

@@ -39,6 +39,13 @@
 //     is a JSON bool (the spec says clients must accept both). Ids Douyin
 //     sends as numbers (music.id, room ids, collects_id) are 19-digit JSON
 //     numbers that a float64 cannot hold.
+//   - Live FLV connections are cut mid-tag (a reset) after
+//     Options.LiveCutEvery of streaming, 30 s by default (negative: never),
+//     and after Options.LiveCutAfter bytes; Options.LiveCutStall makes a
+//     cut a silent, open connection instead. Server.EndRoom ends a living
+//     room: its streams end after a whole tag, the room API says status 4,
+//     its stream URLs answer 404. World.HLSRoom offers HLS only (no
+//     flv_pull_url); every playlist's segment n is LiveSegment(n).
 //
 // URL layout (every path lives on the one server):
 //

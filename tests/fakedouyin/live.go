@@ -118,22 +118,28 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) {
 	exp := q.Get("expire")
 	room := s.roomOfStream(name)
 	expN, err := strconv.ParseInt(exp, 10, 64)
-	if room == nil || !room.Living || err != nil || time.Now().Unix() > expN ||
+	if room == nil || !room.OnAir() || err != nil || time.Now().Unix() > expN ||
 		!hmac.Equal([]byte(q.Get("sign")), []byte(s.world.mac("live", name, exp)[:32])) {
 		http.Error(w, "404 stream not found", http.StatusNotFound)
 		return
 	}
 	switch {
-	case isFLV:
-		s.streamFLV(w, r, o)
+	case isFLV && !room.HLSOnly:
+		s.streamFLV(w, r, o, room)
 	case file == "index.m3u8":
 		s.hlsPlaylist(w, r)
 	case strings.HasSuffix(file, ".ts"):
+		n, err := strconv.ParseInt(strings.TrimSuffix(file, ".ts"), 10, 64)
+		if err != nil || n < 0 {
+			http.NotFound(w, r)
+			return
+		}
+		seg := s.LiveSegment(n)
 		w.Header().Set("Content-Type", "video/mp2t")
-		w.Header().Set("Content-Length", strconv.Itoa(len(liveSegmentTS)))
+		w.Header().Set("Content-Length", strconv.Itoa(len(seg)))
 		bw := s.newBodyWriter(w, r, bytesLive, o.ConnBandwidth, faultNone, 0)
 		if r.Method != http.MethodHead {
-			bw.Write(liveSegmentTS)
+			bw.Write(seg)
 		}
 	default:
 		http.NotFound(w, r)
@@ -165,8 +171,9 @@ func (s *Server) roomOfStream(name string) *Room {
 
 // streamFLV sends the FLV header, the codec configuration, then the media
 // tags in a loop with rising timestamps, paced to real time, until the
-// client leaves or the server closes.
-func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
+// client leaves, the server closes, the room ends (the stream then ends
+// after a whole tag) or a cut (Options.LiveCut*) drops it mid-tag.
+func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options, room *Room) {
 	w.Header().Set("Content-Type", "video/x-flv")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
@@ -174,7 +181,14 @@ func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
 		return
 	}
 	defer s.stats.open(&s.stats.openLive)()
+	cut := faultReset
+	if o.LiveCutStall {
+		cut = faultStall
+	}
 	bw := s.newBodyWriter(w, r, bytesLive, o.ConnBandwidth, faultNone, 0)
+	if o.LiveCutAfter > 0 {
+		bw.fault, bw.faultAt = cut, o.LiveCutAfter
+	}
 	buf := s.flv.header()
 	start := time.Now()
 	flush := func() bool {
@@ -187,6 +201,10 @@ func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
 	}
 	for loop := uint32(0); ; loop++ {
 		for _, t := range s.flv.media {
+			if room.ended.Load() {
+				flush()
+				return
+			}
 			ts := s.flv.tagTS(loop, t)
 			if due := start.Add(time.Duration(ts) * time.Millisecond); time.Until(due) > 0 {
 				if len(buf) > 0 && !flush() {
@@ -196,7 +214,14 @@ func (s *Server) streamFLV(w http.ResponseWriter, r *http.Request, o Options) {
 					return
 				}
 			}
+			n := len(buf)
 			buf = appendFLVTag(buf, t, ts)
+			if o.LiveCutEvery > 0 && time.Since(start) >= o.LiveCutEvery && (bw.fault == faultNone || bw.faultAt > bw.written+int64(len(buf))) {
+				// The edge drops the connection halfway through this tag.
+				bw.fault, bw.faultAt = cut, bw.written+int64(n+(len(buf)-n)/2)
+				flush()
+				return
+			}
 		}
 	}
 }

@@ -104,6 +104,15 @@ type Options struct {
 	// is off.
 	VerifyPage string
 
+	// Live FLV connections are cut in the middle of a tag after
+	// LiveCutEvery of streaming (default 30s, as CDN edges drop long
+	// pulls; negative: never) and after LiveCutAfter bytes (0: never).
+	// A cut resets the connection, or with LiveCutStall leaves it open
+	// and silent.
+	LiveCutEvery time.Duration
+	LiveCutAfter int64
+	LiveCutStall bool
+
 	// Log receives one line per request at debug level; nil discards.
 	Log *slog.Logger
 }
@@ -141,6 +150,9 @@ func (o *Options) fill() {
 	}
 	if o.QRPollsPerStep <= 0 {
 		o.QRPollsPerStep = 1
+	}
+	if o.LiveCutEvery == 0 {
+		o.LiveCutEvery = 30 * time.Second
 	}
 }
 

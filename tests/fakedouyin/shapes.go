@@ -355,7 +355,7 @@ func (u urlMaker) profileJSON(user *User, now time.Time) obj {
 		"public_collects_count":     0,
 		"series_count":              0,
 	}
-	if r := user.Room; r != nil && r.Living {
+	if r := user.Room; r != nil && r.OnAir() {
 		p["live_status"] = 1
 		p["room_id"] = num(r.RoomID)
 		p["room_id_str"] = r.RoomID
@@ -413,7 +413,9 @@ func (u urlMaker) streamURL(r *Room) obj {
 	for _, q := range liveQualities() {
 		name := "stream-" + r.StreamID + "_" + liveSuffix(q)
 		sig := u.w.mac("live", name, exp)[:32]
-		flv[q] = u.base + "/live/" + name + ".flv?expire=" + exp + "&sign=" + sig
+		if !r.HLSOnly {
+			flv[q] = u.base + "/live/" + name + ".flv?expire=" + exp + "&sign=" + sig
+		}
 		hls[q] = u.base + "/live/" + name + "/index.m3u8?expire=" + exp + "&sign=" + sig
 	}
 	sdk, _ := json.Marshal(obj{"common": obj{"session_id": "fake-" + r.RoomID}, "data": obj{
@@ -436,7 +438,7 @@ func (u urlMaker) streamURL(r *Room) obj {
 }
 
 func roomStatus(r *Room) int {
-	if r.Living {
+	if r.OnAir() {
 		return 2
 	}
 	return 4

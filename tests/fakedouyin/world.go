@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -187,6 +188,9 @@ type Room struct {
 	UserCount  int64
 	Cover      *Media
 	ShortCode  string
+	// HLSOnly rooms offer no FLV stream, only HLS playlists (HLSRoom).
+	HLSOnly bool
+	ended   atomic.Bool // Server.EndRoom ended it (see OnAir)
 }
 
 // Account is the logged-in user (owner of World.LoginCookie).
@@ -297,6 +301,7 @@ func newWorld(opts Options) *World {
 	// generator, so the rest of the world stays as it was before them.
 	h := &gen{rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x686f7374696c6521)), w: w, codes: g.codes}
 	h.listQuirks(opts)
+	g.hlsRoom() // made last, so nothing made before changes
 	for _, u := range w.Users {
 		w.usersBySec[u.SecUID] = u
 		w.usersByUID[u.UID] = u

@@ -13,9 +13,10 @@ import (
 )
 
 // mediaFile is a remote file served through the ranged reader: a video, a
-// picture, a music track, a cover, an avatar. Its size is exact (data_size
-// from the list, else one ranged request, remembered), because cp, rsync and
-// the page cache all trust it.
+// picture, a music track, a cover, an avatar. Its size is exact, because
+// cp, rsync and the page cache all trust it: lookups report data_size from
+// the list (else one ranged request, remembered), and the first open makes
+// sure of it with the CDN before any read (sizeChanged).
 type mediaFile struct {
 	node
 	f *tree.MediaFile
@@ -41,15 +42,26 @@ func (f *mediaFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, ui
 	if f.t.media == nil {
 		return nil, 0, syscall.EIO
 	}
-	// The size the kernel knows (a lookup told it); reads are checked
-	// against it.
-	size, err := f.t.tree.MediaSize(ctx, f.f.Item)
-	if err != nil {
-		return nil, 0, f.t.fail("open", f.f.What, err)
-	}
 	h := f.t.media.Open(f.f.Item)
 	if h == nil {
 		return nil, 0, f.t.fail("open", f.f.What, errors.New("the media reader gave no handle"))
+	}
+	// The CDN's size, before the kernel reads anything: data_size may be
+	// wrong (spec §11 open fact 4). Usually no extra request: the answer
+	// is the first block, which the first read then takes from the cache.
+	// Reads are checked against this size.
+	sctx, cancel := context.WithTimeout(ctx, f.t.cfg.OpTimeout)
+	size, err := h.Size(sctx)
+	cancel()
+	if err != nil {
+		h.Close()
+		if ctx.Err() != nil {
+			return nil, 0, f.t.interrupted("open", f.f.What)
+		}
+		return nil, 0, f.t.fail("open", f.f.What, err)
+	}
+	if listed := f.f.Item.Size; listed > 0 && listed != size {
+		f.t.sizeChanged(&f.Inode, f.f.What, listed, size)
 	}
 	// A post's bytes never change: the kernel may keep its page cache
 	// across opens, so a second read never reaches the daemon.
@@ -78,7 +90,8 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 	// an interrupt cancels it.
 	rctx, cancel := context.WithTimeout(ctx, h.t.cfg.OpTimeout)
 	defer cancel()
-	n, err := h.h.ReadAt(rctx, dest, off)
+	v, err := readView(rctx, h.h, dest, off)
+	n := v.N
 	// All or nothing: to the kernel a short answer means end of file, and
 	// it would fill the rest of the page with zeros and keep them cached.
 	// Fewer bytes than asked are right only where the file really ends.
@@ -89,12 +102,13 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 		err = h.checkEnd(off + int64(n))
 	}
 	if err != nil {
+		v.Release()
 		if ctx.Err() != nil {
 			return nil, h.t.interrupted("read", h.what)
 		}
 		return nil, h.t.fail("read", h.what, err)
 	}
-	return fuse.ReadResultData(dest[:n]), 0
+	return viewResult{v}, 0
 }
 
 // checkEnd accepts an end of data at end only where the file's size, as

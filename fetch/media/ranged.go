@@ -53,6 +53,7 @@ func (r *Reader) fetchRange(ctx context.Context, st *itemState, off, end int64, 
 			lastErr = fmt.Errorf("media %s has no URLs", st.key)
 		}
 		var transient bool // some mirror may answer later
+		var refused bool   // some mirror said expired or gone (403/404/410)
 		var wait time.Duration
 		var serverWait bool // wait was set by Retry-After
 		for k := 0; k < len(urls) && !needRefresh; k++ {
@@ -100,10 +101,11 @@ func (r *Reader) fetchRange(ctx context.Context, st *itemState, off, end int64, 
 			var se *StatusError
 			switch {
 			case errors.As(err, &se) && expiredStatus(se.Status):
-				if st.canRefresh() {
-					needRefresh = true
-				}
-				// Without Refresh another mirror may still be valid.
+				// Try the other mirrors first: one mirror may have dropped
+				// the file (404/410) while the others serve it, and a
+				// refresh would hand out the same mirrors again. When
+				// none serves, the list is refreshed below.
+				refused = true
 			case errors.As(err, &se) && se.Status == fasthttp.StatusTooManyRequests:
 				// Rate limited: slow down rather than hammer the mirrors.
 				transient = true
@@ -120,6 +122,9 @@ func (r *Reader) fetchRange(ctx context.Context, st *itemState, off, end int64, 
 				r.st.failovers.Add(1)
 				r.log.Debug("media: trying next mirror", "media", st.key, "err", err)
 			}
+		}
+		if refused && st.canRefresh() {
+			needRefresh = true
 		}
 		if needRefresh {
 			if refreshes++; refreshes > maxRefreshes {

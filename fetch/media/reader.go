@@ -162,6 +162,9 @@ func (r *Reader) Size(ctx context.Context, m *Item) (int64, error) {
 	if n, ok := st.knownSize(); ok {
 		return n, nil
 	}
+	if n := st.bestSize(); n > 0 {
+		return n, nil // data_size until an answer tells the CDN's (Handle.Size)
+	}
 	return r.learnSize(ctx, st)
 }
 
@@ -251,3 +254,10 @@ func (h *Handle) Close() error {
 }
 
 var _ io.Closer = (*Handle)(nil)
+
+// ReadView is ReadAt without a copy where it can be done without one: the
+// bytes come back as a slice of a cached block (when one block answers the
+// whole read) or in p. Release the view once its bytes are used.
+func (h *Handle) ReadView(ctx context.Context, p []byte, off int64) (*View, error) {
+	return h.readView(ctx, p, off)
+}

@@ -12,15 +12,20 @@ import (
 )
 
 // itemState is what the reader knows about one media key, shared by every
-// handle and Size call for it: the size once learned, the current mirror
-// list (replaced by Refresh), which mirror worked last, and where redirects
-// led.
+// handle and Size call for it: the size the listing gave and the one the
+// CDN told, the current mirror list (replaced by Refresh), which mirror
+// worked last, and where redirects led.
 type itemState struct {
 	key string
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// size is the CDN's (Content-Range total, or the length of a 200),
+	// once an answer told it. Only it bounds fetches: data_size is not
+	// trusted for that (spec §11 open fact 4; the real CDN's length differs
+	// now and then), since a block cut at a wrong end would stay cached.
 	size      int64
 	sizeKnown bool
+	listed    int64    // data_size, 0 when the listing gave none
 	urls      []string // current mirrors
 	passed    []string // the list the caller last gave, to notice fresh ones
 	gen       uint64   // bumped whenever urls change
@@ -79,8 +84,8 @@ func (r *Reader) state(m *Item) (*itemState, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.users++
-	if m.Size > 0 && !st.sizeKnown {
-		st.size, st.sizeKnown = m.Size, true
+	if m.Size > 0 {
+		st.listed = m.Size
 	}
 	// A list that differs from the one the caller gave before is fresher
 	// than ours (a new listing); the same list again is not (ours may have
@@ -106,10 +111,21 @@ func (r *Reader) unuse(st *itemState) {
 	st.mu.Unlock()
 }
 
+// knownSize is the CDN's size, once an answer told it.
 func (st *itemState) knownSize() (int64, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.size, st.sizeKnown
+}
+
+// bestSize is the CDN's size when known, else data_size (0: neither).
+func (st *itemState) bestSize() int64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.sizeKnown {
+		return st.size
+	}
+	return st.listed
 }
 
 // learnedSize records the size a response reported. The CDN is the
@@ -117,9 +133,9 @@ func (st *itemState) knownSize() (int64, bool) {
 func (st *itemState) learnedSize(n int64, log func(msg string, args ...any)) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.sizeKnown && st.size != n && !st.warned {
+	if st.listed > 0 && st.listed != n && !st.warned {
 		st.warned = true
-		log("media size differs from the listing's; using the CDN's", "media", st.key, "listed", st.size, "cdn", n)
+		log("media size differs from the listing's data_size; using the CDN's", "media", st.key, "listed", st.listed, "cdn", n)
 	}
 	st.size, st.sizeKnown = n, true
 }

@@ -41,6 +41,9 @@ type Media interface {
 
 // MediaHandle is one open media file.
 type MediaHandle interface {
+	// Size is the size the CDN reports, asked of it when no answer has
+	// told it yet (data_size may be wrong).
+	Size(ctx context.Context) (int64, error)
 	ReadAt(ctx context.Context, p []byte, off int64) (int, error)
 	Close() error
 }

@@ -11,7 +11,12 @@ import (
 // asked of the CDN once and remembered (sizes never change).
 func (t *Tree) MediaSize(ctx context.Context, m *media.Item) (int64, error) {
 	if m.Size > 0 {
-		return m.Size, nil
+		if t.media == nil {
+			return m.Size, nil
+		}
+		// No I/O: data_size, or the CDN's size once an answer has told it
+		// (they differ now and then: spec §11 open fact 4).
+		return t.media.Size(ctx, m)
 	}
 	if t.media == nil {
 		return 0, errors.New("no media reader")

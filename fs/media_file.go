@@ -90,8 +90,7 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 	// an interrupt cancels it.
 	rctx, cancel := context.WithTimeout(ctx, h.t.cfg.OpTimeout)
 	defer cancel()
-	v, err := readView(rctx, h.h, dest, off)
-	n := v.N
+	n, err := h.h.ReadAt(rctx, dest, off)
 	// All or nothing: to the kernel a short answer means end of file, and
 	// it would fill the rest of the page with zeros and keep them cached.
 	// Fewer bytes than asked are right only where the file really ends.
@@ -102,13 +101,12 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 		err = h.checkEnd(off + int64(n))
 	}
 	if err != nil {
-		v.Release()
 		if ctx.Err() != nil {
 			return nil, h.t.interrupted("read", h.what)
 		}
 		return nil, h.t.fail("read", h.what, err)
 	}
-	return viewResult{v}, 0
+	return fuse.ReadResultData(dest[:n]), 0
 }
 
 // checkEnd accepts an end of data at end only where the file's size, as

@@ -178,7 +178,9 @@ func (b *budget) buffer(n int) []byte {
 	}
 	b.allocs++
 	b.mu.Unlock()
-	return make([]byte, n)
+	buf := make([]byte, n)
+	prefault(buf)
+	return buf
 }
 
 // shrink gives back the tail of a grant that turned out larger than needed

@@ -90,7 +90,8 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 	// an interrupt cancels it.
 	rctx, cancel := context.WithTimeout(ctx, h.t.cfg.OpTimeout)
 	defer cancel()
-	n, err := h.h.ReadAt(rctx, dest, off)
+	v, err := readView(rctx, h.h, dest, off)
+	n := v.N
 	// All or nothing: to the kernel a short answer means end of file, and
 	// it would fill the rest of the page with zeros and keep them cached.
 	// Fewer bytes than asked are right only where the file really ends.
@@ -101,12 +102,13 @@ func (h *mediaHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Re
 		err = h.checkEnd(off + int64(n))
 	}
 	if err != nil {
+		v.Release()
 		if ctx.Err() != nil {
 			return nil, h.t.interrupted("read", h.what)
 		}
 		return nil, h.t.fail("read", h.what, err)
 	}
-	return fuse.ReadResultData(dest[:n]), 0
+	return viewResult{v}, 0
 }
 
 // checkEnd accepts an end of data at end only where the file's size, as

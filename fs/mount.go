@@ -3,8 +3,11 @@ package fs
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
+	"golang.org/x/sys/unix"
 )
 
 // Server is a mounted tree.
@@ -56,6 +60,7 @@ func mountTree(mountpoint string, cfg Config, t *fsys) (*Server, error) {
 		return nil, fmt.Errorf("fs: mounting %s: %w", mountpoint, err)
 	}
 	t.log.Info("mounted", "mountpoint", mountpoint)
+	raiseReadAhead(mountpoint, t.cfg.MaxRead, t.log)
 	go func() {
 		srv.Wait()
 		t.tree.Close()
@@ -77,9 +82,31 @@ func checkMountHelper() error {
 	return errors.New("fs: mounting as a normal user needs fusermount3: install the fuse3 package (apt-get install fuse3), or run as root")
 }
 
-// mib is the kernel's read-ahead for the mount: request size decides FUSE
-// throughput.
-const mib = 1 << 20
+// raiseReadAhead sets the kernel's read-ahead for the mount to maxRead.
+// The kernel gives a FUSE mount the default 128 KiB whatever max_readahead
+// the daemon asks for at INIT (it keeps the smaller of the two), and a
+// sequential read then reaches the daemon as 128 KiB requests, eight times
+// as many as with 1 MiB; only root can raise it, through the mount's
+// backing device in sysfs. It never lowers a larger value an operator set.
+func raiseReadAhead(mountpoint string, maxRead int, log *slog.Logger) {
+	var st syscall.Stat_t
+	if err := syscall.Stat(mountpoint, &st); err != nil {
+		log.Debug("read-ahead left as it is", "err", err)
+		return
+	}
+	path := fmt.Sprintf("/sys/class/bdi/%d:%d/read_ahead_kb", unix.Major(st.Dev), unix.Minor(st.Dev))
+	want := maxRead / 1024
+	if b, err := os.ReadFile(path); err == nil {
+		if cur, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && cur >= want {
+			return
+		}
+	}
+	if err := os.WriteFile(path, []byte(strconv.Itoa(want)), 0); err != nil {
+		log.Debug("read-ahead left as it is (only root can raise it)", "path", path, "err", err)
+		return
+	}
+	log.Debug("read-ahead raised", "path", path, "kib", want)
+}
 
 // check refuses what the kernel or the tree cannot work with; zero
 // timeouts are fine (no caching).
@@ -110,7 +137,7 @@ func mountOptions(cfg Config) *gofs.Options {
 			AllowOther:   cfg.AllowOther,
 			Debug:        cfg.Debug,
 			MaxWrite:     cfg.MaxRead,
-			MaxReadAhead: mib,
+			MaxReadAhead: cfg.MaxRead,
 			SyncRead:     false, // async reads: many READs in flight
 			// As root, mount(2) directly: no fusermount3 helper (the fuse3
 			// package) is needed. go-fuse falls back to the helper if the

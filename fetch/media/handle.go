@@ -73,54 +73,187 @@ func (r *Reader) spawn(fn func()) bool {
 
 var errNegativeOffset = errors.New("media: negative read offset")
 
+// View is the answer to one read: its bytes in order, as a slice of a
+// cached block (not copied) or slices of the caller's buffer. A block slice
+// stays valid until Release.
+type View struct {
+	Parts  [][]byte
+	N      int // bytes in Parts
+	blocks []*cache.Block
+}
+
+// Release lets go of the blocks the view shows.
+func (v *View) Release() {
+	for _, b := range v.blocks {
+		b.Release()
+	}
+	v.blocks = nil
+}
+
+// add appends the next bytes of the read to p[v.N:], ready to be
+// answered: a part in p is kept as it is; a part of block b (referenced)
+// is kept without copying only when it alone answers the whole read, else
+// copied into p and b released at once. A read never holds one block while
+// it waits for the next (that could wait forever on a full budget), and a
+// read that a single block answers, the usual case with block-aligned
+// reads, is never copied here.
+func (v *View) add(p, part []byte, b *cache.Block) {
+	if b != nil && (v.N > 0 || len(part) < len(p)) {
+		part = p[v.N : v.N+copy(p[v.N:], part)]
+		b.Release()
+		b = nil
+	}
+	if len(part) > 0 {
+		v.Parts = append(v.Parts, part)
+		v.N += len(part)
+	}
+	if b != nil {
+		v.blocks = append(v.blocks, b)
+	}
+}
+
 func (h *Handle) readAt(ctx context.Context, p []byte, off int64) (int, error) {
+	v, err := h.readView(ctx, p, off)
+	if v == nil {
+		return 0, err
+	}
+	n := 0
+	for _, part := range v.Parts {
+		if &part[0] != &p[n] { // parts fetched into p are in place already
+			copy(p[n:], part)
+		}
+		n += len(part)
+	}
+	v.Release()
+	return n, err
+}
+
+// readView reads len(p) bytes at off: as slices of the cached blocks that
+// hold them, or fetched into p. Like ReadAt it returns fewer bytes only at
+// the end of the media, with io.EOF; the view is nil only when err is not
+// io.EOF.
+func (h *Handle) readView(ctx context.Context, p []byte, off int64) (*View, error) {
 	if h.err != nil {
-		return 0, h.err
+		return nil, h.err
 	}
 	if off < 0 {
-		return 0, errNegativeOffset
+		return nil, errNegativeOffset
 	}
 	if h.ctx.Err() != nil {
-		return 0, errReaderClosed
+		return nil, errReaderClosed
 	}
 	if len(p) == 0 {
-		return 0, nil
+		return &View{}, nil
 	}
 	if size, ok := h.st.knownSize(); ok && off >= size {
-		return 0, io.EOF
+		return &View{}, io.EOF
 	}
-	h.pf.observe(off, len(p))
+	// Below blockFrom a miss of a read smaller than a block is fetched as
+	// asked, for this read alone: a read that starts a streak (a seek, a
+	// random read) costs what it asks for, not a block. From there on the
+	// streak is served in blocks, with read-ahead. Reads of a block or more
+	// are served in blocks (the cache keeps them for the next reader), and
+	// so are the first block and the last block-size bytes: they go to the
+	// cache's head/tail area, where scanners that come back find them.
+	blockFrom := h.pf.observe(off, len(p))
+	small := int64(len(p)) < h.r.bs
 
 	bs := h.r.bs
 	lastIdx := (off + int64(len(p)) - 1) / bs
-	n := 0
-	for n < len(p) {
-		pos := off + int64(n)
+	v := &View{}
+	for v.N < len(p) {
+		pos := off + int64(v.N)
 		if size, ok := h.st.knownSize(); ok && pos >= size {
 			break
 		}
 		idx := pos / bs
 		in := int(pos - idx*bs)
-		need := in + min(len(p)-n, int(bs)-in)
-		data, b, err := h.block(ctx, idx, need, lastIdx)
+		need := in + min(len(p)-v.N, int(bs)-in)
+		var data []byte
+		var b *cache.Block
+		var err error
+		if small && pos < blockFrom && !h.edge(idx) {
+			data, b, err = h.cached(ctx, idx, need)
+			if errors.Is(err, cache.ErrMiss) {
+				k, err := h.direct(ctx, p[v.N:], pos, min(blockFrom, off+int64(len(p))))
+				v.add(p, p[v.N:v.N+k], nil)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					v.Release()
+					return nil, err
+				}
+				continue
+			}
+		} else {
+			data, b, err = h.block(ctx, idx, need, lastIdx)
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return n, err
+			v.Release()
+			return nil, err
 		}
 		if in < len(data) {
-			n += copy(p[n:], data[in:])
+			v.add(p, data[in:min(len(data), need)], b)
+		} else {
+			b.Release()
 		}
-		b.Release()
 		if len(data) < need {
 			break // a complete block shorter than asked: the media ends in it
 		}
 	}
-	if n < len(p) {
-		return n, io.EOF
+	if v.N < len(p) {
+		return v, io.EOF
 	}
-	return n, nil
+	return v, nil
+}
+
+// edge reports whether block idx is the media's first, or holds some of
+// its last block-size bytes (where a scanner reads the tail).
+func (h *Handle) edge(idx int64) bool {
+	size, ok := h.st.knownSize()
+	return idx == 0 || (ok && (idx+1)*h.r.bs > size-h.r.bs)
+}
+
+// direct fetches bytes from pos into buf for one read: up to end, or up to
+// the first block after pos's that the cache has or is filling, or that is
+// the media's last, and no more than a fill may claim at once (so one
+// request's resumes and retries are counted as a fill's are). It returns
+// how many bytes it delivered.
+func (h *Handle) direct(ctx context.Context, buf []byte, pos, end int64) (int, error) {
+	bs := h.r.bs
+	stop := min(end, pos+int64(len(buf)), pos+h.r.blocks.MaxRun())
+	for next := (pos/bs + 1) * bs; next < stop; next += bs {
+		if h.edge(next/bs) || h.holds.Has(next/bs) || h.r.blocks.Contains(cache.BlockKey{Media: h.st.key, Index: next / bs}) {
+			stop = next
+			break
+		}
+	}
+	if size, ok := h.st.knownSize(); ok {
+		stop = min(stop, size)
+	}
+	if stop <= pos {
+		return 0, io.EOF
+	}
+	sink := &bufSink{buf: buf[:stop-pos]}
+	err := h.r.fetchRange(ctx, h.st, pos, stop, sink)
+	if err == nil && sink.n < int(stop-pos) {
+		err = fmt.Errorf("media %s: range ended early", h.st.key)
+	}
+	return sink.n, err
+}
+
+// cached returns at least need bytes of block idx (fewer only at the end of
+// the media) from this handle's read-ahead, the cache or a fill in flight,
+// or cache.ErrMiss.
+func (h *Handle) cached(ctx context.Context, idx int64, need int) ([]byte, *cache.Block, error) {
+	if b := h.holds.Get(idx); b != nil {
+		return b.Bytes(), b, nil
+	}
+	return h.r.blocks.Await(ctx, cache.BlockKey{Media: h.st.key, Index: idx}, need)
 }
 
 // maxClaimTries bounds how often a block may vanish between being
@@ -132,12 +265,8 @@ const maxClaimTries = 8
 // the media), from this handle's read-ahead, the cache, a fill in flight, or
 // a fill of its own (blocks idx..lastIdx in one request).
 func (h *Handle) block(ctx context.Context, idx int64, need int, lastIdx int64) ([]byte, *cache.Block, error) {
-	key := cache.BlockKey{Media: h.st.key, Index: idx}
 	for try := 0; ; try++ {
-		if b := h.holds.Get(idx); b != nil {
-			return b.Bytes(), b, nil
-		}
-		data, b, err := h.r.blocks.Await(ctx, key, need)
+		data, b, err := h.cached(ctx, idx, need)
 		if err == nil {
 			return data, b, nil
 		}

@@ -35,8 +35,12 @@ type prefetcher struct {
 	frontier int64 // first block index read-ahead has not covered yet
 	active   int   // runs of this streak in flight
 	gen      int   // streak number, so runs of an old streak do not pump
-	ctx      context.Context
-	cancel   context.CancelFunc
+	// blockFrom is where the streak's reads start being served in blocks:
+	// the first block boundary after the read that began it. Before it,
+	// what no block has is fetched as the reads ask.
+	blockFrom int64
+	ctx       context.Context
+	cancel    context.CancelFunc
 }
 
 func (p *prefetcher) init(h *Handle) {
@@ -50,12 +54,13 @@ func (p *prefetcher) init(h *Handle) {
 const prefetchReorderBlocks = 4
 
 // observe records a read of n bytes at off and starts read-ahead when the
-// reads look sequential.
-func (p *prefetcher) observe(off int64, n int) {
+// reads look sequential. It returns the offset from which the read should
+// be served in blocks (see blockFrom).
+func (p *prefetcher) observe(off int64, n int) int64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		return
+		return off + int64(n)
 	}
 	r := p.h.r
 	bs := r.bs
@@ -68,7 +73,8 @@ func (p *prefetcher) observe(off int64, n int) {
 		}
 		p.started = true
 		p.start, p.hwm, p.reads = off, end, 0
-		p.frontier = (end + bs - 1) / bs // this read's blocks are fetched on demand
+		p.frontier = (end + bs - 1) / bs // read-ahead starts after this read's blocks
+		p.blockFrom = p.frontier * bs
 	}
 	p.reads++
 	p.hwm = max(p.hwm, end)
@@ -79,7 +85,7 @@ func (p *prefetcher) observe(off int64, n int) {
 	// Two reads and half a block in a row before any read-ahead: a scanner
 	// reading a file's header must cost no more than that header's block.
 	if p.reads < 2 || p.hwm-p.start < bs/2 {
-		return
+		return p.blockFrom
 	}
 	if p.hwm >= p.growAt {
 		if p.growAt != 0 {
@@ -88,6 +94,7 @@ func (p *prefetcher) observe(off int64, n int) {
 		p.growAt = p.hwm + p.window/2
 	}
 	p.pumpLocked()
+	return p.blockFrom
 }
 
 // resetLocked ends the streak: its read-ahead is cancelled and the window

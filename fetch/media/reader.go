@@ -254,3 +254,10 @@ func (h *Handle) Close() error {
 }
 
 var _ io.Closer = (*Handle)(nil)
+
+// ReadView is ReadAt without a copy where it can be done without one: the
+// bytes come back as a slice of a cached block (when one block answers the
+// whole read) or in p. Release the view once its bytes are used.
+func (h *Handle) ReadView(ctx context.Context, p []byte, off int64) (*View, error) {
+	return h.readView(ctx, p, off)
+}

@@ -9,17 +9,18 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 
+	"github.com/douyinfs/douyinfs/fetch"
 	"github.com/douyinfs/douyinfs/fetch/media"
 	"github.com/douyinfs/douyinfs/fs/tree"
 	gofs "github.com/hanwen/go-fuse/v2/fs"
 	"github.com/hanwen/go-fuse/v2/fuse"
 )
 
-// liveFile is stream.flv: opening it starts one streaming GET of the room's
-// FLV; reads hand out the body as it arrives; closing ends it. It has no
-// size and no offsets (direct I/O, not seekable), like a pipe.
+// liveFile is stream.flv (or stream.ts): opening it starts following the
+// room's stream; reads hand out the stream as it arrives, across dropped
+// connections, until the room ends (EOF); closing ends it. It has no size
+// and no offsets (direct I/O, not seekable), like a pipe.
 type liveFile struct {
 	node
 	f *tree.LiveFile
@@ -34,19 +35,19 @@ func (f *liveFile) Getattr(ctx context.Context, fh gofs.FileHandle, out *fuse.At
 	return f.fill(ctx, &out.Attr)
 }
 
-// pickFLV chooses the stream URL: the first preferred quality the room
+// pickQuality chooses a stream URL: the first preferred quality the room
 // offers, else the first offered quality by name (so the choice is stable).
-func pickFLV(flv map[string]string, prefs []string) (string, bool) {
+func pickQuality(urls map[string]string, prefs []string) (string, bool) {
 	if len(prefs) == 0 {
 		prefs = []string{"FULL_HD1", "HD1", "SD1", "SD2"} // config.toml's default
 	}
 	for _, q := range prefs {
-		if u := flv[q]; u != "" {
+		if u := urls[q]; u != "" {
 			return u, true
 		}
 	}
-	keys := make([]string, 0, len(flv))
-	for k, u := range flv {
+	keys := make([]string, 0, len(urls))
+	for k, u := range urls {
 		if u != "" {
 			keys = append(keys, k)
 		}
@@ -55,7 +56,17 @@ func pickFLV(flv map[string]string, prefs []string) (string, bool) {
 		return "", false
 	}
 	slices.Sort(keys)
-	return flv[keys[0]], true
+	return urls[keys[0]], true
+}
+
+// streamOf is the URL this file reads in a room now ("" if none).
+func (f *liveFile) streamOf(room *fetch.Room) string {
+	urls := room.FLV
+	if f.f.HLS {
+		urls = room.HLS
+	}
+	u, _ := pickQuality(urls, f.t.cfg.LiveQuality)
+	return u
 }
 
 func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uint32, syscall.Errno) {
@@ -69,45 +80,52 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 	if err != nil {
 		return nil, 0, t.fail("open", f.f.What, err)
 	}
-	url, ok := pickFLV(room.FLV, t.cfg.LiveQuality)
-	if !room.Living() || !ok {
+	url := f.streamOf(room)
+	if !room.Living() || url == "" {
 		return nil, 0, t.fail("open", f.f.What, fmt.Errorf("room %s is not live", room.RoomID))
 	}
-	// The stream lives until the file is closed, so its context is not the
-	// open call's; only connecting is bounded by OpTimeout, or cut short
-	// when the caller is interrupted.
-	sctx, stop := context.WithCancel(context.Background())
-	timer := time.AfterFunc(t.cfg.OpTimeout, stop)
-	unhook := context.AfterFunc(ctx, stop)
 	if t.live == nil {
-		stop()
-		timer.Stop()
-		unhook()
 		return nil, 0, t.fail("open", f.f.What, errors.New("no live stream client"))
 	}
-	rs, err := t.live.Open(sctx, url)
-	unhook()
-	if !timer.Stop() || err != nil {
-		stop()
-		if err == nil {
-			rs.Close()
-			err = context.DeadlineExceeded
+	// After a drop the feed finds the room again: ended means the end of
+	// the file; otherwise the URL of the preferred quality now.
+	again := func(ctx context.Context) (media.Target, error) {
+		rctx, cancel := t.tree.APIContext(ctx)
+		defer cancel()
+		room, err := f.f.Resolve(rctx)
+		if err != nil {
+			return media.Target{}, err
 		}
+		if !room.Living() {
+			return media.Target{Ended: true}, nil
+		}
+		return media.Target{URL: f.streamOf(room)}, nil
+	}
+	kind := media.FeedFLV
+	if f.f.HLS {
+		kind = media.FeedHLS
+	}
+	// Only connecting is bounded by OpTimeout, or cut short when the
+	// caller is interrupted; the stream then lives until the file is
+	// closed.
+	octx, stop := context.WithTimeout(ctx, t.cfg.OpTimeout)
+	feed, err := t.live.Follow(octx, kind, url, again)
+	stop()
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 0, t.interrupted("open", f.f.What)
 		}
 		return nil, 0, t.fail("open", f.f.What, err)
 	}
-	stop()
 	t.stats.liveOpen.Add(1)
-	return &liveHandle{t: t, rs: rs, what: f.f.What, turn: make(chan struct{}, 1)}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
+	return &liveHandle{t: t, rs: feed, what: f.f.What, turn: make(chan struct{}, 1)}, fuse.FOPEN_DIRECT_IO | fuse.FOPEN_NONSEEKABLE, 0
 }
 
 // liveHandle is one open live stream.
 type liveHandle struct {
 	t    *fsys
 	what string
-	rs   *media.LiveStream
+	rs   *media.Feed
 	// turn is held by the read in progress: reads of a stream are
 	// sequential by nature, and a read waiting for its turn can still be
 	// interrupted.
@@ -133,7 +151,7 @@ func (h *liveHandle) Read(ctx context.Context, dest []byte, off int64) (fuse.Rea
 	case n > 0:
 		return fuse.ReadResultData(dest[:n]), 0
 	case errors.Is(err, io.EOF):
-		return fuse.ReadResultData(nil), 0 // the broadcast ended
+		return fuse.ReadResultData(nil), 0 // the room has ended
 	case ctx.Err() != nil:
 		return nil, h.t.interrupted("read", h.what)
 	case err != nil:

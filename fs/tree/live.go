@@ -58,7 +58,11 @@ func (t *Tree) liveFolder(key string) *ByID {
 		}}
 }
 
-// roomFolder is a live room: room.json always, stream.flv while on air.
+// nameStreamTS is a live room's stream when it offers only HLS.
+const nameStreamTS = "stream.ts"
+
+// roomFolder is a live room: room.json always, and while on air
+// stream.flv, or stream.ts when the room offers only HLS.
 // room is remembered; fresh asks Douyin now (opening the stream needs
 // current URLs).
 func (t *Tree) roomFolder(key, what string, room, fresh func(ctx context.Context) (*fetch.Room, error)) *Fixed {
@@ -68,8 +72,13 @@ func (t *Tree) roomFolder(key, what string, room, fresh func(ctx context.Context
 			return nil, t.Fail("readdir", what, err)
 		}
 		out := []Entry{{Name: nameRoom, Key: keyRoomFile(key, nameRoom)}}
-		if r.Living() && len(r.FLV) > 0 {
+		switch {
+		case !r.Living():
+		case len(r.FLV) > 0:
 			out = append(out, Entry{Name: nameStream, Key: keyRoomFile(key, nameStream)})
+		case len(r.HLS) > 0:
+			// Only HLS offered: its MPEG-TS segments, appended.
+			out = append(out, Entry{Name: nameStreamTS, Key: keyRoomFile(key, nameStreamTS)})
 		}
 		return out, 0
 	}
@@ -82,8 +91,11 @@ func (t *Tree) roomFolder(key, what string, room, fresh func(ctx context.Context
 		if !ok {
 			return Child{}, syscall.ENOENT
 		}
-		if name == nameStream {
+		switch name {
+		case nameStream:
 			return Child{Entry: e, Node: &LiveFile{What: what + " stream", Resolve: fresh}}, 0
+		case nameStreamTS:
+			return Child{Entry: e, Node: &LiveFile{What: what + " HLS stream", Resolve: fresh, HLS: true}}, 0
 		}
 		return Child{Entry: e, Node: &BytesFile{What: what + " room.json", Content: func(ctx context.Context) ([]byte, error) {
 			r, err := room(ctx)

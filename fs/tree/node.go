@@ -77,10 +77,13 @@ type BytesFile struct {
 	Direct bool
 }
 
-// LiveFile is stream.flv: opening it resolves the room and streams its FLV.
+// LiveFile is stream.flv: opening it resolves the room and streams its FLV
+// (with HLS, stream.ts: the room's HLS segments, appended). Resolve asks
+// Douyin now; it is called again after every dropped connection.
 type LiveFile struct {
 	What    string
 	Resolve func(ctx context.Context) (*fetch.Room, error)
+	HLS     bool
 }
 
 func (*MediaFile) isNode() {}

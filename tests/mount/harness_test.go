@@ -81,6 +81,8 @@ type setup struct {
 	net func(*fetch.Config, *media.Config)
 	// budget is the media cache's byte budget; 0 = 64 MiB.
 	budget int64
+	// live, when set, changes the live stream client's settings.
+	live func(*media.LiveConfig)
 }
 
 func defaultOptions() fakedouyin.Options {
@@ -147,6 +149,9 @@ func start(t *testing.T, s setup) *env {
 	t.Cleanup(reader.Close)
 	liveCfg := media.DefaultLiveConfig()
 	liveCfg.UserAgent, liveCfg.Referer, liveCfg.Timeout, liveCfg.Logger = apiCfg.UserAgent, url+"/", apiCfg.Timeout, logger
+	if s.live != nil {
+		s.live(&liveCfg)
+	}
 	live, err := media.NewLive(liveCfg)
 	if err != nil {
 		t.Fatalf("media.NewLive: %v", err)

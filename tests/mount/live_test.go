@@ -97,12 +97,13 @@ func TestLiveReadInterrupted(t *testing.T) {
 			exited := make(chan struct{})
 			go func() { cmd.Wait(); close(exited) }()
 			defer func() { cmd.Process.Kill(); <-exited }()
-			// Signal only once cat has the first chunk and is waiting
-			// in a read on the mount for more.
+			// Signal only once cat has the whole tags of the first chunk
+			// (a cut tag is held back) and is waiting in a read on the
+			// mount for more.
 			deadline := time.Now().Add(20 * time.Second)
 			for {
 				st, _ := out.Stat()
-				if st != nil && st.Size() >= 512 && waitingOnFUSE(cmd.Process.Pid) {
+				if st != nil && st.Size() >= 13 && waitingOnFUSE(cmd.Process.Pid) {
 					break
 				}
 				if time.Now().After(deadline) {

@@ -52,6 +52,7 @@ type endpoint struct {
 	cookie   bool // send the configured cookie (reflow/info is meant to go without, §2.16)
 	login    bool // needs a logged-in cookie: fail early as a guest
 	jsonBody bool // POST the parameters again as a JSON body (favourites, §2.4)
+	aBogus   bool // a_bogus whatever Config.Signing says (detail refuses X-Bogus since 2024, §1.4)
 }
 
 // The endpoint table (§2, addendum for mix list).
@@ -62,7 +63,7 @@ var (
 	epUserMixes          = endpoint{name: "user_mixes", path: "/aweme/v1/web/mix/list/", method: http.MethodGet, set: setWeb, cookie: true}
 	epMixPosts           = endpoint{name: "mix_posts", path: "/aweme/v1/web/mix/aweme/", method: http.MethodGet, set: setWeb, cookie: true}
 	epMixDetail          = endpoint{name: "mix_detail", path: "/aweme/v1/web/mix/detail/", method: http.MethodGet, set: setWeb, cookie: true}
-	epPostDetail         = endpoint{name: "post_detail", path: "/aweme/v1/web/aweme/detail/", method: http.MethodGet, set: setWeb, cookie: true}
+	epPostDetail         = endpoint{name: "post_detail", path: "/aweme/v1/web/aweme/detail/", method: http.MethodGet, set: setWeb, cookie: true, aBogus: true}
 	epFavorites          = endpoint{name: "favorites", path: "/aweme/v1/web/aweme/listcollection/", method: http.MethodPost, set: setWeb, cookie: true, login: true, jsonBody: true}
 	epCollectFolders     = endpoint{name: "collect_folders", path: "/aweme/v1/web/collects/list/", method: http.MethodGet, set: setWeb, cookie: true, login: true}
 	epCollectFolderPosts = endpoint{name: "collect_folder_posts", path: "/aweme/v1/web/collects/video/list/", method: http.MethodGet, set: setWeb, cookie: true, login: true}
@@ -139,6 +140,9 @@ func (c *Client) buildAPI(ep *endpoint, own []param, referer string, tok tokenSn
 	base := c.baseParams(ep.set, tok.msToken)
 	query := joinQuery(base, own)
 	signer := c.signer()
+	if ep.aBogus {
+		signer.Scheme = sign.SchemeABogus
+	}
 	if referer == "" {
 		referer = c.cfg.Hosts.WWW + "/"
 	}

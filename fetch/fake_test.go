@@ -586,9 +586,9 @@ func TestFakeRejections(t *testing.T) {
 }
 
 func TestFakeStrictMsTokenFallback(t *testing.T) {
-	// The msToken host fails: the false token is used, and a server that
-	// only accepts its own tokens refuses it.
-	s := startFake(t, fakedouyin.Options{Seed: 11, Users: 1, PostsPerUser: 3, StrictMsToken: true})
+	// The msToken host fails: the false token is used, and the fake, which
+	// by default only accepts its own tokens, refuses it.
+	s := startFake(t, fakedouyin.Options{Seed: 11, Users: 1, PostsPerUser: 3})
 	ctx := testCtx(t)
 	good := fakeClient(t, s, "")
 	if _, err := good.UserProfile(ctx, s.World().Users[0].SecUID); err != nil {
@@ -596,7 +596,7 @@ func TestFakeStrictMsTokenFallback(t *testing.T) {
 	}
 	bad := fakeClient(t, s, "", func(cfg *Config) { cfg.Hosts.MsToken = "" })
 	if _, err := bad.UserProfile(ctx, s.World().Users[0].SecUID); !errors.Is(err, ErrRejected) {
-		t.Errorf("with a false msToken under StrictMsToken: %v", err)
+		t.Errorf("with a false msToken: %v", err)
 	}
 	if s.Stats().RejectReasons["mstoken"] != 4 {
 		t.Errorf("reject reasons %v", s.Stats().RejectReasons)

@@ -19,6 +19,7 @@ type endpoint struct {
 	base     baseSet
 	required []string
 	ttwid    bool // needs a ttwid cookie this server issued
+	aBogus   bool // refuses X-Bogus (unless Options.DetailAcceptsXBogus)
 	login    bool // answers a guest with status_code 8
 	handle   func(c *apiCtx) obj
 }
@@ -60,7 +61,7 @@ func (s *Server) endpoint(path string) (endpoint, bool) {
 	case "/aweme/v1/web/mix/detail/":
 		return endpoint{method: get, base: baseWeb, required: []string{"mix_id"}, handle: (*apiCtx).mixDetail}, true
 	case "/aweme/v1/web/aweme/detail/":
-		return endpoint{method: get, base: baseWeb, required: []string{"aweme_id"}, handle: (*apiCtx).detail}, true
+		return endpoint{method: get, base: baseWeb, required: []string{"aweme_id"}, aBogus: true, handle: (*apiCtx).detail}, true
 	case "/aweme/v1/web/tab/feed/":
 		return endpoint{method: get, base: baseWeb, required: []string{"count", "refresh_index"}, handle: (*apiCtx).tabFeed}, true
 	case "/webcast/room/web/enter/":
@@ -107,6 +108,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, ep endpoint) {
 		reason = s.checkBase(ep.base, c.q)
 	default:
 		reason = s.checkSignature(r.URL.RawQuery, string(body), r.Header.Get("User-Agent"), now, o.SignatureWindow)
+	}
+	if reason == "" && ep.aBogus && !o.DetailAcceptsXBogus && !strings.Contains(r.URL.RawQuery, "&a_bogus=") {
+		reason = "xbogus-refused"
 	}
 	if reason == "" && ep.ttwid && !s.hasTTWID(r) {
 		reason = "ttwid"

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/douyinfs/douyinfs/sign"
 )
 
 func TestProfile(t *testing.T) {
@@ -324,8 +326,10 @@ func mustReq(method, url, body string) *http.Request {
 	return req
 }
 
+// Only msTokens this server issued pass, by default; LooseMsToken lets any
+// well-formed one through.
 func TestStrictMsToken(t *testing.T) {
-	s := startServer(t, Options{Seed: 8, StrictMsToken: true})
+	s := startServer(t, Options{Seed: 8})
 	c := newClient(t, s)
 	u := s.World().Users[0].SecUID
 	if v := c.webJSON("/aweme/v1/web/user/profile/other/", "sec_user_id="+u); path(v, "user") == nil {
@@ -333,6 +337,39 @@ func TestStrictMsToken(t *testing.T) {
 	}
 	c.msToken = strings.Repeat("A", 182) + "=="
 	if r := c.web("/aweme/v1/web/user/profile/other/", "sec_user_id="+u); len(r.body) != 0 {
-		t.Errorf("unissued msToken accepted under StrictMsToken")
+		t.Errorf("unissued msToken accepted by default")
+	}
+	if n := s.Stats().RejectReasons["mstoken"]; n != 1 {
+		t.Errorf("reject reasons %v, want one mstoken", s.Stats().RejectReasons)
+	}
+	s.SetOptions(func(o *Options) { o.LooseMsToken = true })
+	if v := c.webJSON("/aweme/v1/web/user/profile/other/", "sec_user_id="+u); path(v, "user") == nil {
+		t.Errorf("well-formed msToken refused with LooseMsToken: %v", v)
+	}
+}
+
+// aweme/detail wants a_bogus: X-Bogus gets the empty answer, as the real
+// endpoint has given since 2024; other endpoints take either. The knob
+// DetailAcceptsXBogus lets X-Bogus through.
+func TestDetailRefusesXBogus(t *testing.T) {
+	s := startServer(t, Options{Seed: 9})
+	c := newClient(t, s)
+	p := s.World().Users[0].Posts[0]
+	if v := c.webJSON("/aweme/v1/web/aweme/detail/", "aweme_id="+p.AwemeID); path(v, "aweme_detail.aweme_id") != p.AwemeID {
+		t.Fatalf("a_bogus detail refused: %v", v)
+	}
+	c.scheme = sign.SchemeXBogus
+	if r := c.web("/aweme/v1/web/aweme/detail/", "aweme_id="+p.AwemeID); len(r.body) != 0 {
+		t.Errorf("X-Bogus detail answered %d bytes, want the empty refusal", len(r.body))
+	}
+	if n := s.Stats().RejectReasons["xbogus-refused"]; n != 1 {
+		t.Errorf("reject reasons %v, want one xbogus-refused", s.Stats().RejectReasons)
+	}
+	if v := c.webJSON("/aweme/v1/web/user/profile/other/", "sec_user_id="+p.Author.SecUID); path(v, "user") == nil {
+		t.Errorf("X-Bogus profile refused: %v", v)
+	}
+	s.SetOptions(func(o *Options) { o.DetailAcceptsXBogus = true })
+	if v := c.webJSON("/aweme/v1/web/aweme/detail/", "aweme_id="+p.AwemeID); path(v, "aweme_detail.aweme_id") != p.AwemeID {
+		t.Errorf("X-Bogus detail refused with DetailAcceptsXBogus: %v", v)
 	}
 }

@@ -108,9 +108,9 @@ func (s *Server) checkBase(b baseSet, q params) string {
 	return ""
 }
 
-// validMsToken accepts a 164- or 184-character token of the msToken
-// alphabet (base64 with '+'/'-' or '/'/'_', '=' padding); with
-// StrictMsToken only one this server issued.
+// validMsToken accepts an msToken this server issued; with LooseMsToken any
+// 164- or 184-character token of the msToken alphabet (base64 with '+'/'-'
+// or '/'/'_', '=' padding).
 func (s *Server) validMsToken(t string) bool {
 	if len(t) != 164 && len(t) != 184 {
 		return false
@@ -123,7 +123,7 @@ func (s *Server) validMsToken(t string) bool {
 			return false
 		}
 	}
-	if s.options().StrictMsToken {
+	if !s.options().LooseMsToken {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.msTokens[t]

@@ -80,9 +80,13 @@ type Options struct {
 	// request without the login cookie (reported for the real service in
 	// 2026, F2 issue #435).
 	GuestFirstPageOnly bool
-	// StrictMsToken accepts only msTokens this server issued at /web/r/token;
-	// otherwise any 164- or 184-character token of the right alphabet passes.
-	StrictMsToken bool
+	// LooseMsToken accepts any 164- or 184-character msToken of the right
+	// alphabet; otherwise only tokens this server issued at /web/r/token
+	// pass (the real service checks its tokens, F2 FAQ; spec §11 fact 9).
+	LooseMsToken bool
+	// DetailAcceptsXBogus accepts X-Bogus on aweme/detail; otherwise it
+	// wants a_bogus, as the real endpoint has since 2024 (spec §1.4).
+	DetailAcceptsXBogus bool
 	// SignatureWindow is how far a signature's timestamp may be from the
 	// server clock. Default 10m.
 	SignatureWindow time.Duration

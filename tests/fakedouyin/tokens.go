@@ -73,7 +73,7 @@ func (s *Server) emptyToken(w http.ResponseWriter, reason string) {
 }
 
 // newMsToken issues a 184-character msToken (182 characters of the
-// msToken alphabet and "==") and remembers it for StrictMsToken.
+// msToken alphabet and "==") and remembers it (only issued tokens pass, unless LooseMsToken).
 func (s *Server) newMsToken() string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-"
 	b := make([]byte, 184)

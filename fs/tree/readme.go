@@ -26,7 +26,8 @@ users/<name>/             one folder per configured user (see below)
   mixes/<mix name>/       the user's mixes (合集), episodes in order
   live/                   only while the user is live:
     room.json             the live room
-    stream.flv            the live stream; reading never ends
+    stream.flv            the live stream, until the room ends (cp it to record)
+    stream.ts             instead, when the room offers only HLS
 users/<sec_user_id>/      any other user, by the id in www.douyin.com/user/<id>
 videos/<aweme_id>.mp4     any post by id (an image post is videos/<aweme_id>/);
                           listing videos/ shows the ones used so far

@@ -21,6 +21,10 @@ import (
 
 func startFake(t *testing.T, opts fakedouyin.Options) *fakedouyin.Server {
 	t.Helper()
+	// These tests check what the client decodes against the world, data_size
+	// against the media's length among it; a wrong data_size is the media
+	// reader's business (fetch/media, tests/mount).
+	opts.ExactDataSize = true
 	s, err := fakedouyin.Start(opts)
 	if err != nil {
 		t.Fatal(err)

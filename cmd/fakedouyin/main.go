@@ -104,6 +104,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.VerifyPage, "verify-page", "", "answer every API request with a verify page: html (an HTML 200) or redirect (a 302 to a captcha)")
 	fs.BoolVar(&o.DeadMirror, "dead-mirror", false, "the first mirror of every media is dead")
 	fs.BoolVar(&o.PlayHop, "play-hop", true, "one mirror of every video is a /aweme/v1/play/ URL answering 302")
+	fs.BoolVar(&o.ExactDataSize, "exact-data-size", false, "every data_size is the length served (real: some differ)")
+	fs.BoolVar(&o.QueryExpiry, "query-expiry", false, "video URLs carry x-expires in the query (real: expiry in the path)")
+	fs.BoolVar(&o.NoRefererCheck, "no-referer-check", false, "the CDN serves requests without the site's Referer")
+	fs.Float64Var(&o.CDNGoneRate, "cdn-gone-rate", 0, "fraction of CDN requests answered 404 (videos) or 410 (others)")
+	fs.BoolVar(&o.GoneMirror, "gone-mirror", false, "the first mirror of every media answers 404/410")
+	fs.BoolVar(&o.IgnoreRange, "ignore-range", false, "the CDN answers ranged GETs 200 with the whole body")
 	fs.BoolVar(&o.GuestFirstPageOnly, "guest-first-page", false, "user posts stop after the first page without the login cookie")
 	fs.BoolVar(&o.NoPrivateUser, "no-private-user", false, "leave out the private account added after the users")
 	fs.BoolVar(&o.NoPinned, "no-pinned", false, "posts lists do not start with pinned posts (real: older pinned posts lead the first page)")
@@ -131,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	for name, f := range map[string]float64{"fault-5xx": o.Fault5xx, "fault-429": o.Fault429, "fault-reset": o.FaultReset,
-		"fault-stall": o.FaultStall, "malformed-rate": o.MalformedRate} {
+		"fault-stall": o.FaultStall, "malformed-rate": o.MalformedRate, "cdn-gone-rate": o.CDNGoneRate} {
 		if f < 0 || f > 1 {
 			fmt.Fprintf(stderr, "fakedouyin: --%s %v is not a fraction between 0 and 1\n", name, f)
 			return 2

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,11 +20,49 @@ type urlMaker struct {
 	playHop bool
 	// detailGears: videos carry Post.DetailRenditions (aweme/detail).
 	detailGears bool
+	queryExpiry bool // Options.QueryExpiry
+	exactSizes  bool // Options.ExactDataSize
 }
 
 func (s *Server) urls(now time.Time, o Options) urlMaker {
-	return urlMaker{base: s.base, w: s.world, expires: now.Add(s.urlSkew()).Add(o.URLTTL).Unix(), playHop: o.PlayHop}
+	return urlMaker{base: s.base, w: s.world, expires: now.Add(s.urlSkew()).Add(o.URLTTL).Unix(), playHop: o.PlayHop,
+		queryExpiry: o.QueryExpiry, exactSizes: o.ExactDataSize}
 }
+
+// DataSize is the data_size the API reports for m under the server's
+// current options.
+func (s *Server) DataSize(m *Media) int64 {
+	return s.world.dataSize(m, s.options().ExactDataSize)
+}
+
+// dataSize is m's data_size: its length, or, unless exact, for a third of
+// the videos a larger and for another third a smaller one (by up to a
+// quarter of the file, so often by more than a block of a reader); the
+// embedded real videos always lie, one each way, so that players and
+// ffprobe meet both. Whether the real data_size can be trusted is spec §11
+// open fact 4; a client must take the CDN's length (Content-Range) over
+// it. The lie is a function of the media, so lists and detail tell the
+// same one.
+func (w *World) dataSize(m *Media, exact bool) int64 {
+	if exact || m.Kind != "video" {
+		return m.Size
+	}
+	seed := contentSeed(m.ID + "#data_size")
+	d := 1 + int64(seed>>8%uint64(max(1, m.Size/4)))
+	way := seed % 3
+	if m.Real() {
+		way = seed % 2
+	}
+	switch way {
+	case 0:
+		return m.Size + d
+	case 1:
+		return max(1, m.Size-d)
+	}
+	return m.Size
+}
+
+func (u urlMaker) dataSize(m *Media) int64 { return u.w.dataSize(m, u.exactSizes) }
 
 // cdnSignature binds a CDN URL's mirror, media, extension and expiry.
 func (w *World) cdnSignature(mirror, id, ext, expires string) string {
@@ -35,12 +74,30 @@ func (w *World) playSignature(id, expires string) string {
 }
 
 // cdn is the URL of m on mirror k ("m0", "m1", ...). Mirror m0 is the one
-// Options.DeadMirror kills.
+// Options.DeadMirror and GoneMirror kill.
 func (u urlMaker) cdn(k int, m *Media) string {
+	if m.Kind == "video" && !u.queryExpiry {
+		return u.vod(k, m)
+	}
 	e := strconv.FormatInt(u.expires, 10)
 	mirror := "m" + strconv.Itoa(k)
 	return u.base + "/cdn/" + mirror + "/" + m.ID + "." + m.Ext + "?x-expires=" + e +
 		"&x-signature=" + u.w.cdnSignature(mirror, m.ID, m.Ext, e) + "&from=fakedouyin&l=" + u.w.mac("logid", e)[:16]
+}
+
+// vod is a video's URL on mirror k shaped like a real douyinvod URL: the
+// signature and the expiry (hex unix seconds) are path segments, and the
+// query has no x-expires:
+// /cdn/<mirror>/<signature>/<expiry>/video/tos/cn/tos-cn-ve-15/<media id>/?...
+func (u urlMaker) vod(k int, m *Media) string {
+	e := strconv.FormatInt(u.expires, 16)
+	mirror := "m" + strconv.Itoa(k)
+	return u.base + "/cdn/" + mirror + "/" + u.w.vodSignature(mirror, m.ID, e) + "/" + e + "/video/tos/cn/tos-cn-ve-15/" + m.ID +
+		"/?a=1128&ch=26&cr=3&dr=0&cd=0%7C0%7C0%7C3&cv=1&mime_type=video_" + m.Ext + "&qs=0&l=" + u.w.mac("logid", e)[:16] + "&btag=e00088000"
+}
+
+func (w *World) vodSignature(mirror, id, expires string) string {
+	return w.mac("vod", mirror, id, expires)[:32]
 }
 
 // mirrors lists m on mirrors 0..n-1.
@@ -81,8 +138,57 @@ func (u urlMaker) image(jpeg, webp *Media) []string {
 	return slices.Insert(u.mirrors(webp, 3), int(seed%4), u.cdn(1+int(seed/4%2), jpeg))
 }
 
-// serveCDN serves /cdn/<mirror>/<media id>.<ext>?x-expires=..&x-signature=..
-// with Range support (206, 416), HEAD, 403 for forged or expired URLs.
+// cdnPath is what a CDN URL names: the mirror, the media, and the
+// signature and expiry from the path (video URLs, like douyinvod's) or from
+// the query (x-signature, x-expires).
+type cdnPath struct {
+	mirror, id, ext string // ext is empty in the path form
+	sig, expires    string
+	hexExpiry       bool
+}
+
+// parseCDNPath reads rest (the path after /cdn/) in either form:
+// <mirror>/<media id>.<ext>?x-expires=..&x-signature=.. or
+// <mirror>/<signature>/<expiry hex>/video/tos/cn/tos-cn-ve-15/<media id>/.
+func parseCDNPath(rest string, q url.Values) (cdnPath, bool) {
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 2:
+		dot := strings.LastIndexByte(parts[1], '.')
+		if dot < 0 {
+			return cdnPath{}, false
+		}
+		return cdnPath{mirror: parts[0], id: parts[1][:dot], ext: parts[1][dot+1:],
+			sig: q.Get("x-signature"), expires: q.Get("x-expires")}, true
+	case len(parts) == 9 && parts[3] == "video" && parts[8] == "" && strings.Join(parts[4:7], "/") == "tos/cn/tos-cn-ve-15":
+		return cdnPath{mirror: parts[0], id: parts[7], sig: parts[1], expires: parts[2], hexExpiry: true}, true
+	}
+	return cdnPath{}, false
+}
+
+// refererOK: the CDN serves only pages of the site (spec §7.5: F2 sends
+// Referer: https://www.douyin.com/ to the CDN; whether the CDN insists is
+// §11 open fact 7, and the fake assumes it does). The fake's own base
+// stands for www.douyin.com.
+func (s *Server) refererOK(r *http.Request) bool {
+	ref := r.Header.Get("Referer")
+	return strings.HasPrefix(ref, s.base+"/") || strings.HasPrefix(ref, "https://www.douyin.com/")
+}
+
+// drawGone decides whether a CDN request is answered 404/410.
+func (s *Server) drawGone(o Options) bool {
+	if o.CDNGoneRate <= 0 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rng.Float64() < o.CDNGoneRate
+}
+
+// serveCDN serves the media URLs cdn and vod make, with Range support
+// (206, 416) and HEAD; 403 for forged or expired URLs and (unless
+// NoRefererCheck) for a request without the site's Referer; 404/410 by
+// GoneMirror and CDNGoneRate; 200 with the whole body with IgnoreRange.
 func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	s.stats.request("cdn")
 	defer s.stats.open(&s.stats.openMedia)()
@@ -90,17 +196,14 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	if !s.sleep(r.Context(), o.CDNTTFB) {
 		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, "/cdn/")
-	mirror, file, ok := strings.Cut(rest, "/")
-	dot := strings.LastIndexByte(file, '.')
-	if !ok || dot < 0 {
+	c, ok := parseCDNPath(strings.TrimPrefix(r.URL.Path, "/cdn/"), r.URL.Query())
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	id, ext := file[:dot], file[dot+1:]
-	if mirror == "m0" && o.DeadMirror {
+	if c.mirror == "m0" && o.DeadMirror {
 		s.stats.fault("dead-mirror")
-		if contentSeed(id)%2 == 0 {
+		if contentSeed(c.id)%2 == 0 {
 			http.Error(w, "503 Service Unavailable", http.StatusServiceUnavailable)
 		} else {
 			resetConn(w)
@@ -111,18 +214,46 @@ func (s *Server) serveCDN(w http.ResponseWriter, r *http.Request) {
 	if s.writeStatusFault(w, f) {
 		return
 	}
-	m, ok := s.world.Media(id)
-	q := r.URL.Query()
-	e := q.Get("x-expires")
-	if !ok || m.Ext != ext || !hmac.Equal([]byte(q.Get("x-signature")), []byte(s.world.cdnSignature(mirror, id, ext, e))) {
+	if !o.NoRefererCheck && !s.refererOK(r) {
+		s.stats.reject("cdn-referer")
+		http.Error(w, "403 Forbidden", http.StatusForbidden)
+		return
+	}
+	m, ok := s.world.Media(c.id)
+	var want string
+	if ok && c.hexExpiry {
+		want = s.world.vodSignature(c.mirror, c.id, c.expires)
+	} else if ok && m.Ext == c.ext {
+		want = s.world.cdnSignature(c.mirror, c.id, c.ext, c.expires)
+	}
+	if want == "" || !hmac.Equal([]byte(c.sig), []byte(want)) {
 		s.stats.reject("cdn-signature")
 		http.Error(w, "403 Forbidden", http.StatusForbidden)
 		return
 	}
-	if exp, err := strconv.ParseInt(e, 10, 64); err != nil || s.urlNow().Unix() > exp {
+	base := 10
+	if c.hexExpiry {
+		base = 16
+	}
+	if exp, err := strconv.ParseInt(c.expires, base, 64); err != nil || s.urlNow().Unix() > exp {
 		s.stats.expired()
 		http.Error(w, "403 Forbidden: URL expired", http.StatusForbidden)
 		return
+	}
+	if (c.mirror == "m0" && o.GoneMirror) || s.drawGone(o) {
+		s.stats.fault("gone")
+		if m.Kind == "video" {
+			http.Error(w, "404 Not Found", http.StatusNotFound)
+		} else {
+			http.Error(w, "410 Gone", http.StatusGone)
+		}
+		return
+	}
+	if o.IgnoreRange && r.Header.Get("Range") != "" {
+		// Like a CDN that does not do ranges: the whole file, 200.
+		s.stats.fault("ignore-range")
+		r = r.Clone(r.Context())
+		r.Header.Del("Range")
 	}
 	s.serveMedia(w, r, m, bytesCDN, o, f)
 }

@@ -29,12 +29,52 @@ func detailOf(t *testing.T, c *client, p *Post) map[string]any {
 func gearURL(t *testing.T, d map[string]any, m *Media, k int) string {
 	t.Helper()
 	for _, g := range path(d, "video.bit_rate").([]any) {
-		if i64(path(g, "play_addr.data_size")) == m.Size && strings.Contains(str(path(g, "play_addr.url_list.0")), m.ID) {
+		if namesMedia(str(path(g, "play_addr.url_list.0")), m) {
 			return str(path(g, "play_addr.url_list."+strconv.Itoa(k)))
 		}
 	}
 	t.Fatalf("no gear for media %s", m.ID)
 	return ""
+}
+
+// namesMedia: a CDN URL of either form names exactly m.
+func namesMedia(u string, m *Media) bool {
+	p, _, _ := strings.Cut(u, "?")
+	return strings.HasSuffix(p, "/"+m.ID+"/") || strings.HasSuffix(p, "/"+m.ID+"."+m.Ext)
+}
+
+// urlExpiry is a CDN URL's expiry: the hex path segment of a video URL,
+// else x-expires.
+func urlExpiry(t *testing.T, raw string) int64 {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts := strings.Split(u.Path, "/"); len(parts) == 11 && parts[5] == "video" {
+		e, err := strconv.ParseInt(parts[4], 16, 64)
+		if err != nil {
+			t.Fatalf("expiry %q in %s", parts[4], raw)
+		}
+		return e
+	}
+	e, err := strconv.ParseInt(u.Query().Get("x-expires"), 10, 64)
+	if err != nil {
+		t.Fatalf("no expiry in %s", raw)
+	}
+	return e
+}
+
+// head sends a HEAD as a browser page of the site would.
+func (c *client) head(rawURL string) *response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodHead, rawURL, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("User-Agent", c.ua)
+	req.Header.Set("Referer", "https://www.douyin.com/")
+	return c.do(req)
 }
 
 // imageURL returns the URL of picture k on a mirror path containing mirror
@@ -75,8 +115,7 @@ func TestCDNRanges(t *testing.T) {
 	for _, tg := range targets {
 		m := tg.m
 		// HEAD: size, no body.
-		req, _ := http.NewRequest(http.MethodHead, tg.url, nil)
-		r := c.do(req)
+		r := c.head(tg.url)
 		if r.StatusCode != 200 || r.ContentLength != m.Size || len(r.body) != 0 || r.Header.Get("Accept-Ranges") != "bytes" {
 			t.Errorf("%s HEAD: HTTP %d length %d body %d ranges %q; want 200 %d", m.ID, r.StatusCode, r.ContentLength, len(r.body), r.Header.Get("Accept-Ranges"), m.Size)
 		}
@@ -117,62 +156,142 @@ func TestCDNRanges(t *testing.T) {
 	}
 }
 
-// TestDataSizeMatches checks data_size of every gear on a page of posts
-// against what the CDN serves.
-func TestDataSizeMatches(t *testing.T) {
+// TestDataSize checks data_size of every gear on pages of posts against
+// what the CDN serves: by default some are larger and some smaller (and
+// Server.DataSize says which), with ExactDataSize every one matches.
+func TestDataSize(t *testing.T) {
 	s := startServer(t, Options{Seed: 32})
 	c := newClient(t, s)
-	v := c.webJSON("/aweme/v1/web/aweme/post/", "max_cursor=0&count=20&sec_user_id="+s.World().Users[2].SecUID)
-	n := 0
-	for _, a := range v["aweme_list"].([]any) {
-		gears, _ := path(a, "video.bit_rate").([]any)
-		for _, g := range gears {
-			u := str(path(g, "play_addr.url_list.0"))
-			req, _ := http.NewRequest(http.MethodHead, u, nil)
-			r := c.do(req)
-			if r.ContentLength != i64(path(g, "play_addr.data_size")) {
-				t.Errorf("%s %s: data_size %v, CDN length %d", str(path(a, "aweme_id")), str(path(g, "gear_name")), path(g, "play_addr.data_size"), r.ContentLength)
+	check := func(exact bool) {
+		var larger, smaller, same int
+		for _, u := range s.World().Users[:3] {
+			v := c.webJSON("/aweme/v1/web/aweme/post/", "max_cursor=0&count=20&sec_user_id="+u.SecUID)
+			for _, a := range v["aweme_list"].([]any) {
+				gears, _ := path(a, "video.bit_rate").([]any)
+				for _, g := range gears {
+					u := str(path(g, "play_addr.url_list.0"))
+					pu, _ := url.Parse(u)
+					cp, _ := parseCDNPath(strings.TrimPrefix(pu.Path, "/cdn/"), pu.Query())
+					m, ok := s.World().Media(cp.id)
+					if !ok {
+						t.Fatalf("gear URL %s names no media", u)
+					}
+					ds := i64(path(g, "play_addr.data_size"))
+					r := c.head(u)
+					if r.StatusCode != 200 || r.ContentLength != m.Size {
+						t.Fatalf("%s: HEAD HTTP %d length %d, want %d", m.ID, r.StatusCode, r.ContentLength, m.Size)
+					}
+					if ds != s.DataSize(m) {
+						t.Errorf("%s: data_size %d, Server.DataSize %d", m.ID, ds, s.DataSize(m))
+					}
+					switch {
+					case ds > m.Size:
+						larger++
+					case ds < m.Size:
+						smaller++
+					default:
+						same++
+					}
+				}
 			}
-			n++
+		}
+		t.Logf("exact %v: data_size larger %d, smaller %d, equal %d", exact, larger, smaller, same)
+		if exact && larger+smaller != 0 {
+			t.Errorf("ExactDataSize: %d gears have a data_size other than their length", larger+smaller)
+		}
+		if !exact && (larger == 0 || smaller == 0 || same == 0) {
+			t.Errorf("default: data_size larger %d, smaller %d, equal %d times; want each at least once", larger, smaller, same)
 		}
 	}
-	if n == 0 {
-		t.Fatal("no gears on the page")
+	check(false)
+	// The real videos lie one each way (for players and ffprobe).
+	a, b := s.World().RealVideoPost().Video, s.World().MoovAtEndPost().Video
+	if da, db := s.DataSize(a)-a.Size, s.DataSize(b)-b.Size; da == 0 || db == 0 || (da > 0) == (db > 0) {
+		t.Errorf("real videos: data_size off by %d and %d; want one larger, one smaller", da, db)
 	}
+	s.SetOptions(func(o *Options) { o.ExactDataSize = true })
+	check(true)
 }
 
 func TestCDNForgedURLs(t *testing.T) {
 	s := startServer(t, Options{Seed: 33})
 	c := newClient(t, s)
-	p := s.World().Users[0].Posts[5]
+	w := s.World()
+	p := w.Users[0].Posts[5]
 	if p.Video == nil {
-		p = s.World().RealVideoPost()
+		p = w.RealVideoPost()
 	}
-	good := gearURL(t, detailOf(t, c, p), p.Video, 1)
-	if r := c.get(good, "Range", "bytes=0-9"); r.StatusCode != 206 {
-		t.Fatalf("good URL: HTTP %d", r.StatusCode)
+	img := w.RealImagePost()
+	video := gearURL(t, detailOf(t, c, p), p.Video, 1)
+	picture := imageURL(t, detailOf(t, c, img), 0, "/cdn/m", ".jpeg")
+	for _, good := range []string{video, picture} {
+		if r := c.get(good, "Range", "bytes=0-9"); r.StatusCode != 206 {
+			t.Fatalf("good URL %s: HTTP %d", good, r.StatusCode)
+		}
 	}
-	u, _ := url.Parse(good)
-	forge := func(f func(u *url.URL)) string {
-		v := *u
-		f(&v)
-		return v.String()
+	forge := func(raw string, f func(u *url.URL)) string {
+		u, _ := url.Parse(raw)
+		f(u)
+		return u.String()
 	}
+	segment := func(i int, f func(string) string) func(u *url.URL) {
+		return func(u *url.URL) {
+			parts := strings.Split(u.Path, "/")
+			parts[i] = f(parts[i])
+			u.Path = strings.Join(parts, "/")
+		}
+	}
+	query := func(k, v string) func(u *url.URL) {
+		return func(u *url.URL) { q := u.Query(); q.Set(k, v); u.RawQuery = q.Encode() }
+	}
+	later := strconv.FormatInt(4102444800, 16)
 	for name, bad := range map[string]string{
-		"signature": forge(func(u *url.URL) {
+		"video signature":    forge(video, segment(3, func(v string) string { return "x" + v[1:] })),
+		"video later expiry": forge(video, segment(4, func(string) string { return later })),
+		"video other mirror": forge(video, func(u *url.URL) { u.Path = strings.Replace(u.Path, "/m1/", "/m2/", 1) }),
+		"video other media": forge(video, func(u *url.URL) {
+			u.Path = strings.Replace(u.Path, p.Video.ID, w.Users[1].Posts[0].Cover.ID, 1)
+		}),
+		"picture signature": forge(picture, func(u *url.URL) {
 			q := u.Query()
 			q.Set("x-signature", "x"+q.Get("x-signature")[1:])
 			u.RawQuery = q.Encode()
 		}),
-		"later expiry": forge(func(u *url.URL) { q := u.Query(); q.Set("x-expires", "4102444800"); u.RawQuery = q.Encode() }),
-		"other mirror": forge(func(u *url.URL) { u.Path = strings.Replace(u.Path, "/m1/", "/m2/", 1) }),
-		"other media": forge(func(u *url.URL) {
-			u.Path = strings.Replace(u.Path, p.Video.ID, s.World().Users[1].Posts[0].Cover.ID, 1)
+		"picture later expiry": forge(picture, query("x-expires", "4102444800")),
+		"picture other media": forge(picture, func(u *url.URL) {
+			u.Path = strings.Replace(u.Path, img.Images[0].ID, img.Images[1].ID, 1)
 		}),
 	} {
 		if r := c.get(bad); r.StatusCode != http.StatusForbidden {
 			t.Errorf("forged %s: HTTP %d, want 403", name, r.StatusCode)
 		}
+	}
+}
+
+// Video URLs carry their signature and expiry in the path as real
+// douyinvod URLs do; QueryExpiry moves them back into the query. Picture
+// URLs always use x-expires (as real douyinpic URLs do).
+func TestVideoURLExpiryInPath(t *testing.T) {
+	s := startServer(t, Options{Seed: 36, NoRefererCheck: true})
+	c := newClient(t, s)
+	p := s.World().RealVideoPost()
+	for _, queryForm := range []bool{false, true} {
+		s.SetOptions(func(o *Options) { o.QueryExpiry = queryForm })
+		u := gearURL(t, detailOf(t, c, p), p.Video, 0)
+		inPath := strings.Contains(u, "/video/tos/cn/") && !strings.Contains(u, "x-expires")
+		if inPath == queryForm {
+			t.Errorf("QueryExpiry %v: video URL %s", queryForm, u)
+		}
+		if exp := urlExpiry(t, u); exp < time.Now().Add(50*time.Minute).Unix() || exp > time.Now().Add(70*time.Minute).Unix() {
+			t.Errorf("QueryExpiry %v: expiry %d is not about an hour from now", queryForm, exp)
+		}
+		if r := c.get(u, "Range", "bytes=0-99"); r.StatusCode != 206 || !bytes.Equal(r.body, p.Video.Bytes()[:100]) {
+			t.Errorf("QueryExpiry %v: HTTP %d", queryForm, r.StatusCode)
+		}
+	}
+	img := s.World().RealImagePost()
+	if u := imageURL(t, detailOf(t, c, img), 0, "/cdn/m", ".jpeg"); !strings.Contains(u, "x-expires=") {
+		t.Errorf("picture URL without x-expires: %s", u)
 	}
 }
 
@@ -186,13 +305,9 @@ func TestCDNExpiry(t *testing.T) {
 	if r := c.get(cdnURL, "Range", "bytes=0-99"); r.StatusCode != 206 {
 		t.Fatalf("fresh URL: HTTP %d", r.StatusCode)
 	}
-	u, _ := url.Parse(cdnURL)
-	exp, err := strconv.ParseInt(u.Query().Get("x-expires"), 10, 64)
-	if err != nil {
-		t.Fatalf("no x-expires in %s", cdnURL)
-	}
+	exp := urlExpiry(t, cdnURL)
 	if ttl := exp - time.Now().Unix(); ttl > 2 {
-		t.Fatalf("x-expires %d is %d s away with URLTTL 1s", exp, ttl)
+		t.Fatalf("expiry %d is %d s away with URLTTL 1s", exp, ttl)
 	}
 	// Wait past the deadline.
 	time.Sleep(time.Until(time.Unix(exp+1, 0)) + 10*time.Millisecond)

@@ -22,7 +22,19 @@
 //     the code F2 documents for an expired login.
 //   - Media URLs are signed, expire after Options.URLTTL (403 afterwards),
 //     and serve byte ranges (206, 416, HEAD). A fresh list or detail gives
-//     fresh URLs.
+//     fresh URLs. Video URLs carry the signature and expiry (hex) in the
+//     path as real douyinvod URLs do (Options.QueryExpiry: x-expires);
+//     pictures, music, covers and avatars use x-expires.
+//   - The CDN answers 403 to a request without the site's Referer
+//     (Options.NoRefererCheck turns it off; an assumption, spec §11 open
+//     fact 7).
+//   - A video's data_size is larger than its bytes for about a third of
+//     the videos and smaller for another third, the two embedded real
+//     videos one each way (Server.DataSize; Options.ExactDataSize turns
+//     it off; spec §11 open fact 4).
+//   - Off by default: 404/410 from the CDN (Options.CDNGoneRate for a
+//     share of requests, Options.GoneMirror for mirror m0) and a CDN that
+//     ignores Range (Options.IgnoreRange: 200 with the whole body).
 //   - aweme/detail names a video's gears otherwise than the lists (adapt_*
 //     against normal_*, as in the real detail capture): the same files,
 //     except one re-encode of another size (Post.DetailRenditions;
@@ -61,7 +73,8 @@
 //	/get_qrcode/, /check_qrconnect/      QR login (sso host); redirect hops at
 //	/passport/sso/login/callback/, /passport/sso/login/finish/, /
 //	/v/<code>/                           share short links: 302 to the long URL
-//	/cdn/<mirror>/<media id>.<ext>?x-expires=..&x-signature=..
+//	/cdn/<mirror>/<media id>.<ext>?x-expires=..&x-signature=..   pictures, music...
+//	/cdn/<mirror>/<signature>/<expiry hex>/video/tos/cn/tos-cn-ve-15/<media id>/?...   videos
 //	/live/stream-<id>_<quality>.flv      endless FLV of a living room
 //	/live/stream-<id>_<quality>/index.m3u8 and /<n>.ts   live HLS
 //	/files/                              plain HTML index of every media file

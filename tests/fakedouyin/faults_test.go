@@ -35,6 +35,7 @@ func TestFaultKnobs(t *testing.T) {
 	}
 	cdnReq := func() *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, cdnURL, nil)
+		req.Header.Set("Referer", "https://www.douyin.com/") // the CDN refuses requests without it
 		return req
 	}
 	set := func(f func(o *Options)) {

@@ -30,7 +30,8 @@ func gearsOf(t *testing.T, aweme any) []gearInfo {
 // a re-encode of another size. SameDetailGears turns this off.
 func TestDetailGearsDiffer(t *testing.T) {
 	for _, same := range []bool{false, true} {
-		s := startServer(t, Options{Seed: 5, SameDetailGears: same})
+		// ExactDataSize: the test compares data_size with the bytes served.
+		s := startServer(t, Options{Seed: 5, SameDetailGears: same, ExactDataSize: true})
 		c := newClient(t, s)
 		u := s.World().Users[1]
 		v := c.webJSON("/aweme/v1/web/aweme/post/", "max_cursor=0&count=20&sec_user_id="+u.SecUID)

@@ -43,6 +43,30 @@ type Options struct {
 	DeadMirror     bool          // the first url_list mirror of every media answers 503 or resets
 	PlayHop        bool          // one mirror of every video is a /aweme/v1/play/ URL that answers 302 (on in NewDefault)
 
+	// CDN behaviour. The zero values are the real service's (spec §7.5,
+	// §10.5, §11 open facts 4 and 7); each field switches one off, or
+	// turns on a fault the real CDN shows only now and then.
+	//
+	// ExactDataSize makes every video's data_size the length the CDN
+	// serves. Off (the default), about a third of the videos report a
+	// data_size larger and another third a smaller one (Server.DataSize).
+	ExactDataSize bool
+	// QueryExpiry gives video CDN URLs their expiry as an x-expires query
+	// parameter. Off (the default), it is in the path as in real douyinvod
+	// URLs: /<signature>/<expiry, hex unix seconds>/video/tos/cn/...
+	QueryExpiry bool
+	// NoRefererCheck makes the CDN serve any Referer. Off (the default), a
+	// request without the site's Referer gets 403.
+	NoRefererCheck bool
+	// CDNGoneRate is the share (0..1) of CDN requests answered 404 or 410
+	// as if the mirror had dropped the file. GoneMirror makes mirror m0
+	// answer every request so (404 for videos, 410 for the rest).
+	CDNGoneRate float64
+	GoneMirror  bool
+	// IgnoreRange makes the CDN answer every GET 200 with the whole body,
+	// whatever its Range header.
+	IgnoreRange bool
+
 	// SameDetailGears makes aweme/detail list the same bit_rate gears as
 	// the lists. Off (the default), detail answers with its own gear set,
 	// as the real service does (Post.DetailRenditions).

@@ -70,7 +70,7 @@ func (u urlMaker) playAddr(p *Post, r *Rendition) obj {
 		"width":     r.Width,
 		"height":    r.Height,
 		"url_key":   vid + "_" + codec + "_" + strconv.Itoa(min(r.Width, r.Height)) + "p_" + strconv.FormatInt(r.BitRate, 10),
-		"data_size": r.Media.Size,
+		"data_size": u.dataSize(r.Media),
 		"file_hash": r.Media.Hash,
 		"file_cs":   "c:0-" + strconv.FormatInt(r.Media.Size/337, 10) + "-" + r.Media.Hash[:4],
 	}

@@ -21,7 +21,8 @@ build:
 # The tools the tests run on a real mount. Installed with apt-get when
 # missing and we are root; otherwise the script says what to install.
 deps-test:
-	@tests/scripts/need-tools.sh fusermount3:fuse3 rsync:rsync ffprobe:ffmpeg curl:curl tinyproxy:tinyproxy microsocks:microsocks
+	@tests/scripts/need-tools.sh fusermount3:fuse3 rsync:rsync ffprobe:ffmpeg curl:curl tinyproxy:tinyproxy microsocks:microsocks \
+		dbus-daemon:dbus-daemon gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools
 
 deps-bench:
 	@tests/scripts/need-tools.sh fusermount3:fuse3 rsync:rsync ffprobe:ffmpeg curl:curl rclone:rclone httpdirfs:httpdirfs hyperfine:hyperfine

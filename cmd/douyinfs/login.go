@@ -7,15 +7,24 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/douyinfs/douyinfs/cmd/douyinfs/browsercookie"
 	"github.com/douyinfs/douyinfs/fetch"
 )
 
-const loginAbout = `Log in to Douyin with a QR code (scan it with the Douyin app) and save the
-login cookie to the cookie file (account.cookie_file or --cookie-file),
-mode 0600. Douyin often blocks this flow with risk control; the command
-explains how to paste a cookie from a browser instead.`
+const loginAbout = `Save a Douyin cookie to the cookie file (account.cookie_file or
+--cookie-file), mode 0600 in a 0700 directory.
+
+With --from-browser, read it from a browser of this user where you are
+logged in at www.douyin.com (firefox, chrome, chromium, edge or brave;
+--profile picks a profile other than the default). It prints the names of
+the cookies found, never their values, and whether they look logged in.
+
+Without it, log in with a QR code (scan it with the Douyin app). Douyin
+often blocks that flow with risk control; the command then explains how
+to paste a cookie from a browser instead.`
 
 // loginAPI is the part of the client the login flow uses.
 type loginAPI interface {
@@ -28,6 +37,8 @@ func newLoginFlags(opts *loginOptions) *cmdFlags {
 	f.addConfig("cookie-file", "signing", "timeout", "op-timeout", "log-level", "log-format")
 	f.set.DurationVar(&opts.interval, "poll-interval", 3*time.Second, "ask for the scan status every `DURATION` (Douyin's web page asks every 5s)")
 	f.set.DurationVar(&opts.wait, "wait", 5*time.Minute, "give up after `DURATION`")
+	f.set.StringVar(&opts.browser, "from-browser", "", "read the cookie from `BROWSER`: "+strings.Join(browsercookie.Browsers(), ", "))
+	f.set.StringVar(&opts.profile, "profile", "", "with --from-browser: the browser profile's `NAME` or directory (default: the browser's default profile)")
 	return f
 }
 
@@ -54,6 +65,12 @@ func (c *cli) loginCmd(args []string) int {
 	if opts.cookieFile, err = filepath.Abs(s.CookieFile); err != nil {
 		return c.fail(err)
 	}
+	if opts.browser != "" {
+		return c.browserLogin(s, opts)
+	}
+	if opts.profile != "" {
+		return c.usageError(f, "--profile needs --from-browser")
+	}
 	// The SSO endpoints are called without a cookie, as the web page does.
 	s.setCookie("")
 	s.API.Logger = newLogger(c.stderr, s.LogLevel, s.LogFormat, "")
@@ -74,6 +91,8 @@ func (c *cli) loginCmd(args []string) int {
 
 type loginOptions struct {
 	cookieFile     string
+	browser        string // --from-browser
+	profile        string // --profile
 	interval, wait time.Duration
 	color          bool // draw the QR code black on white with ANSI colours
 }
@@ -98,7 +117,10 @@ func loginStatusText(status string) (string, bool) {
 // login runs the QR flow of fetch/docs/douyin-web-api.md §2.20 and saves the cookie.
 func login(ctx context.Context, api loginAPI, out io.Writer, o loginOptions) error {
 	fmt.Fprintf(out, `Douyin often blocks QR-code login with risk control ("abnormal scan
-environment"). If that happens, use a cookie from a browser instead:
+environment"). If that happens, use a cookie from a browser instead: log in
+at https://www.douyin.com in a browser of this user and run
+  douyinfs login --from-browser firefox   (or chrome, chromium, edge, brave)
+or copy it by hand:
   1. log in at https://www.douyin.com in a desktop browser;
   2. open DevTools (F12), tab Network, reload, and click any request to www.douyin.com;
   3. under Request Headers, copy the whole value of Cookie;

@@ -1,8 +1,9 @@
 // Command douyinfs mounts Douyin as a read-only directory tree (FUSE) and
-// offers the helpers around it: QR-code login, link resolution, version.
+// offers the helpers around it: cookie import from a browser, QR-code
+// login, link resolution, version.
 //
 //	douyinfs mount [flags] MOUNTPOINT       mount in the foreground
-//	douyinfs login [flags]                  log in with a QR code, save the cookie
+//	douyinfs login [flags]                  save a cookie from a browser or a QR-code login
 //	douyinfs resolve [flags] URL...         print what each link names
 //	douyinfs version                        print the version
 //	douyinfs SOURCE MOUNTPOINT -o OPTIONS   mount in the background; this is
@@ -49,7 +50,8 @@ const topUsage = `douyinfs shows Douyin as a read-only directory tree (FUSE).
 
 usage:
   douyinfs mount [flags] MOUNTPOINT       mount in the foreground until SIGINT or SIGTERM
-  douyinfs login [flags]                  log in with a QR code and save the cookie
+  douyinfs login [flags]                  save the cookie of a browser (--from-browser NAME)
+                                          or of a QR-code login
   douyinfs resolve [flags] URL...         print the kind and id each link or share text names
   douyinfs version                        print the version
   douyinfs SOURCE MOUNTPOINT -o OPTIONS   mount in the background and return once mounted

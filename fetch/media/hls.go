@@ -20,6 +20,10 @@ const (
 	hlsMaxSegment  = 64 << 20
 )
 
+// hlsStaleTargets is how many target durations a live playlist may go
+// without a new segment before the feed asks for the room again.
+const hlsStaleTargets = 3
+
 // hlsPlaylist is what a feed needs of an HLS playlist (RFC 8216).
 type hlsPlaylist struct {
 	seq      int64         // EXT-X-MEDIA-SEQUENCE: the number of segs[0]
@@ -177,6 +181,11 @@ func (f *Feed) runHLS(h *hlsState) {
 		got, err := f.hlsSegments(h, r)
 		if f.ctx.Err() != nil {
 			return
+		}
+		if err == nil && !got && !h.pl.ended && time.Since(r.lastGood) > hlsStaleTargets*h.pl.target {
+			// A live playlist that stops moving may belong to a room
+			// that has ended: find the room again.
+			err = fmt.Errorf("the playlist has not moved for %v", time.Since(r.lastGood).Round(time.Second))
 		}
 		if err == nil && h.pl.ended && h.next >= h.pl.seq+int64(len(h.pl.segs)) {
 			f.log.Info("the live playlist has ended")

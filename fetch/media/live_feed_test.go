@@ -295,18 +295,19 @@ func TestFeedCloseStopsEverything(t *testing.T) {
 // hlsWorld serves a live playlist whose 3-segment window moves every 2 s
 // (fake clock), like the fake Douyin's; segments say their number.
 type hlsWorld struct {
-	mu      sync.Mutex
-	start   time.Time
-	endAt   time.Duration // the playlist ends (ENDLIST) from then on
-	gets    map[string]int
-	failSeg int64 // this segment fails once
+	mu       sync.Mutex
+	start    time.Time
+	endAt    time.Duration // the playlist ends (ENDLIST) from then on
+	freezeAt time.Duration // the playlist stops moving then, without ENDLIST
+	gets     map[string]int
+	failSeg  int64 // this segment fails once
 }
 
 func (h *hlsWorld) dial(ctx context.Context, url string) (liveConn, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.gets[url]++
-	el := min(time.Since(h.start), h.endAt) // an ended playlist stays
+	el := min(time.Since(h.start), h.endAt, h.freezeAt) // an ended playlist stays
 	seq := int64(el / (2 * time.Second))
 	var body string
 	switch {
@@ -335,7 +336,7 @@ func (h *hlsWorld) dial(ctx context.Context, url string) (liveConn, error) {
 // failed segment tried again, and ends when the playlist ends.
 func TestFeedHLS(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := &hlsWorld{start: time.Now(), endAt: 21 * time.Second, gets: map[string]int{}, failSeg: 4}
+		h := &hlsWorld{start: time.Now(), endAt: 21 * time.Second, freezeAt: time.Hour, gets: map[string]int{}, failSeg: 4}
 		l := feedLive(t)
 		w := &world{t: t, targets: []Target{{URL: "http://cdn/live/x/index.m3u8"}}}
 		f, err := l.follow(t.Context(), FeedHLS, "http://cdn/live/x/index.m3u8", w.resolve, h.dial)
@@ -386,6 +387,35 @@ func FuzzParseM3U8(f *testing.F) {
 		pl, err := parseM3U8("http://h/p/i.m3u8", b)
 		if err == nil && len(pl.variants) == 0 && pl.target <= 0 {
 			t.Errorf("a media playlist without a target duration accepted")
+		}
+	})
+}
+
+// A live playlist that stops moving without saying it ended makes the feed
+// ask for the room again after a few target durations; a room that has
+// ended then ends the feed.
+func TestFeedHLSStalePlaylist(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &hlsWorld{start: time.Now(), endAt: time.Hour, freezeAt: 5 * time.Second, gets: map[string]int{}, failSeg: -1}
+		l := feedLive(t)
+		w := &world{t: t, targets: []Target{{Ended: true}}}
+		f, err := l.follow(t.Context(), FeedHLS, "http://cdn/live/x/index.m3u8", w.resolve, h.dial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		start := time.Now()
+		out, err := io.ReadAll(f)
+		if err != nil {
+			t.Fatalf("stale playlist of an ended room: %v, want EOF", err)
+		}
+		// The window froze at 2..4 (5 s): segments 0..4, then the room
+		// was asked for once.
+		if n := strings.Count(string(out), "[segment "); n != 5 || w.resolves != 1 {
+			t.Errorf("%d segments, %d resolves; want 5 and 1", n, w.resolves)
+		}
+		if el := time.Since(start); el > 5*time.Second+(hlsStaleTargets+2)*2*time.Second {
+			t.Errorf("ended %v after the start, want about %d target durations after the freeze", el, hlsStaleTargets)
 		}
 	})
 }

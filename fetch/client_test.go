@@ -154,8 +154,12 @@ func TestRequestConstruction(t *testing.T) {
 	if _, err := sign.VerifyABogus(r.rawQuery, "", httpx.DefaultUserAgent); err != nil {
 		t.Errorf("a_bogus does not verify against the sent User-Agent: %v", err)
 	}
+	// The configured cookie has no session: it gets what else a guest
+	// browser's has (s_v_web_id, passport_csrf_token, msToken).
+	ts, _ := c.tokens.snapshot()
+	guest := "sid_tt=abc; ttwid=preset; s_v_web_id=" + c.verifyFp + "; passport_csrf_token=" + ts.csrf + "; msToken=" + testMsToken
 	if r.method != http.MethodGet || r.header.Get("User-Agent") != httpx.DefaultUserAgent || r.header.Get("Referer") != s.srv.URL+"/" ||
-		r.header.Get("Cookie") != "sid_tt=abc; ttwid=preset" || !strings.Contains(r.header.Get("Accept-Encoding"), "gzip") {
+		r.header.Get("Cookie") != guest || len(ts.csrf) != 32 || !strings.Contains(r.header.Get("Accept-Encoding"), "gzip") {
 		t.Errorf("headers %v", r.header)
 	}
 
@@ -325,7 +329,7 @@ func TestXBogusAndTTWID(t *testing.T) {
 	if len(tt) != 1 || string(tt[0].body) != ttwidBody || tt[0].method != http.MethodPost || tt[0].header.Get("Cookie") != "" {
 		t.Fatalf("ttwid registrations %+v", tt)
 	}
-	if got := reqs[2].header.Get("Cookie"); got != "passport_csrf_token=p; ttwid=1%7Cfreshttwid%7C1700000000%7Cabc" {
+	if got := reqs[2].header.Get("Cookie"); got != "passport_csrf_token=p; ttwid=1%7Cfreshttwid%7C1700000000%7Cabc; s_v_web_id="+c.verifyFp+"; msToken="+testMsToken {
 		t.Errorf("Cookie with the registered ttwid = %q", got)
 	}
 	if n := len(s.requests("/web/r/token")); n != 1 {

@@ -573,13 +573,13 @@ func TestFakeRejections(t *testing.T) {
 		t.Errorf("X-Bogus: %v", err)
 	}
 
-	// Without a ttwid (no registration host, no cookie) the mix list and
-	// live enter answer empty bodies.
+	// Without a ttwid (no registration host, no cookie) the cookie is not
+	// a browser's: www endpoints answer empty bodies.
 	nottwid := fakeClient(t, s, "", func(cfg *Config) { cfg.Hosts.TTWID = "" })
 	if _, err := nottwid.UserMixes(u.SecUID).Next(ctx); !errors.Is(err, ErrRejected) {
 		t.Errorf("mix list without ttwid: %v", err)
 	}
-	if s.Stats().RejectReasons["ttwid"] != 4 {
+	if s.Stats().RejectReasons["cookie"] != 4 {
 		t.Errorf("reject reasons %v", s.Stats().RejectReasons)
 	}
 

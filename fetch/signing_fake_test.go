@@ -28,3 +28,25 @@ func TestDetailSignedWithABogus(t *testing.T) {
 		t.Errorf("the fake refused %d signatures: %v", n, st.RejectReasons)
 	}
 }
+
+// The fake answers www endpoints only for a browser's cookie (login
+// session, or a guest's issued ttwid and s_v_web_id). A client without a
+// login cookie sends a guest browser's set and gets answers; one with the
+// login cookie too. Neither is refused for its cookie.
+func TestGuestCookieLooksLikeABrowser(t *testing.T) {
+	s := startFake(t, fakedouyin.Options{Seed: 42, Users: 1, PostsPerUser: 3})
+	ctx := testCtx(t)
+	u := s.World().Users[0]
+	for name, cookie := range map[string]string{"guest": "", "pasted guest": "passport_csrf_token=abc", "login": s.World().LoginCookie} {
+		c := fakeClient(t, s, cookie)
+		if _, err := c.UserProfile(ctx, u.SecUID); err != nil {
+			t.Errorf("%s: profile: %v", name, err)
+		}
+		if _, err := c.UserPosts(u.SecUID).Next(ctx); err != nil {
+			t.Errorf("%s: posts: %v", name, err)
+		}
+	}
+	if n := s.Stats().RejectReasons["cookie"]; n != 0 {
+		t.Errorf("the fake refused %d requests for their cookie", n)
+	}
+}

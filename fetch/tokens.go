@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -49,17 +50,18 @@ type tokens struct {
 	gen     int // bumped on every fetch, so concurrent refreshes collapse
 	msToken string
 	ttwid   string
+	csrf    string // a guest browser's passport_csrf_token, made once
 }
 
 type tokenSnapshot struct {
-	msToken, ttwid string
-	gen            int
+	msToken, ttwid, csrf string
+	gen                  int
 }
 
 func (t *tokens) snapshot() (tokenSnapshot, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return tokenSnapshot{msToken: t.msToken, ttwid: t.ttwid, gen: t.gen}, t.ready
+	return tokenSnapshot{msToken: t.msToken, ttwid: t.ttwid, csrf: t.csrf, gen: t.gen}, t.ready
 }
 
 // ensureTokens fetches the tokens unless that has been done.
@@ -130,9 +132,12 @@ func (c *Client) fetchTokens(ctx context.Context, stale int) (tokenSnapshot, err
 	}
 	c.tokens.mu.Lock()
 	defer c.tokens.mu.Unlock()
+	if c.tokens.csrf == "" {
+		c.tokens.csrf = fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
+	}
 	c.tokens.msToken, c.tokens.ttwid, c.tokens.ready = ms, tt, true
 	c.tokens.gen++
-	return tokenSnapshot{msToken: ms, ttwid: tt, gen: c.tokens.gen}, nil
+	return tokenSnapshot{msToken: ms, ttwid: tt, csrf: c.tokens.csrf, gen: c.tokens.gen}, nil
 }
 
 // registerMsToken asks the msToken service for a real token (§5.1):
@@ -209,15 +214,30 @@ func (c *Client) registerTTWID(ctx context.Context) (string, error) {
 	return tt, nil
 }
 
-// cookieHeader is the Cookie sent on API requests: the configured cookie,
-// plus the registered ttwid when the configured one has none.
+// cookieHeader is the Cookie sent on API requests: the configured cookie
+// and what a browser's cookie has that it lacks, since Douyin answers a
+// cookie that is not a browser's with empty bodies (§5.5, §10.2). Any
+// cookie gets the registered ttwid and an s_v_web_id (the process's
+// verifyFp) when it has none; a guest's (no session) also gets the rest of
+// a guest browser's identity: passport_csrf_token and the msToken. Which keys
+// Douyin checks is an open fact (§11 facts 9, 10); these are the ones the
+// spec names for a guest browser (§5.1-5.5).
 func (c *Client) cookieHeader(t tokenSnapshot) string {
 	ck := c.cfg.Cookie
-	if t.ttwid == "" || cookieValue(ck, "ttwid") != "" {
-		return ck
+	parts := []string{}
+	if strings.TrimSpace(ck) != "" {
+		parts = append(parts, ck)
 	}
-	if ck == "" {
-		return "ttwid=" + t.ttwid
+	add := func(name, value string) {
+		if value != "" && cookieValue(ck, name) == "" {
+			parts = append(parts, name+"="+value)
+		}
 	}
-	return ck + "; ttwid=" + t.ttwid
+	add("ttwid", t.ttwid)
+	add("s_v_web_id", c.verifyFp)
+	if !hasSession(ck) {
+		add("passport_csrf_token", t.csrf)
+		add("msToken", t.msToken)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.SameDetailGears, "same-detail-gears", false, "post detail lists the same gears as lists (real: a different set)")
 	fs.BoolVar(&o.LooseMsToken, "loose-mstoken", false, "accept any well-formed msToken (real: only issued ones)")
 	fs.BoolVar(&o.DetailAcceptsXBogus, "detail-accepts-xbogus", false, "post detail accepts X-Bogus (real: a_bogus only, since 2024)")
+	fs.BoolVar(&o.NoCookieCheck, "no-cookie-check", false, "www API answers without a browser-like cookie (real: empty body)")
 	fs.DurationVar(&o.QRLifetime, "qr-lifetime", 2*time.Minute, "time a login QR code may take to be confirmed")
 	fs.DurationVar(&o.LiveCutEvery, "live-cut-every", 30*time.Second, "cut every live FLV connection mid-tag after it streamed this long (negative: never)")
 	fs.Var(&liveCutAfter, "live-cut-after", "cut every live FLV connection mid-tag after this many bytes (e.g. 2MB; 0: never)")

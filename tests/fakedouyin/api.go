@@ -112,6 +112,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, ep endpoint) {
 	if reason == "" && ep.aBogus && !o.DetailAcceptsXBogus && !strings.Contains(r.URL.RawQuery, "&a_bogus=") {
 		reason = "xbogus-refused"
 	}
+	if reason == "" && ep.base == baseWeb && !o.NoCookieCheck && !s.browserCookie(r) {
+		reason = "cookie"
+	}
 	if reason == "" && ep.ttwid && !s.hasTTWID(r) {
 		reason = "ttwid"
 	}

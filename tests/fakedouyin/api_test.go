@@ -295,7 +295,8 @@ func TestTokens(t *testing.T) {
 	if len(c.msToken) != 184 {
 		t.Errorf("msToken length %d, want 184", len(c.msToken))
 	}
-	if !s.World().validTTWID(strings.TrimPrefix(c.cookie, "ttwid=")) {
+	tt, _, _ := strings.Cut(strings.TrimPrefix(c.cookie, "ttwid="), ";")
+	if !s.World().validTTWID(tt) {
 		t.Errorf("issued ttwid %q does not validate", c.cookie)
 	}
 	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/webid?aid=6383&sdk_version=5.1.18_zip&device_platform=web",
@@ -371,5 +372,46 @@ func TestDetailRefusesXBogus(t *testing.T) {
 	s.SetOptions(func(o *Options) { o.DetailAcceptsXBogus = true })
 	if v := c.webJSON("/aweme/v1/web/aweme/detail/", "aweme_id="+p.AwemeID); path(v, "aweme_detail.aweme_id") != p.AwemeID {
 		t.Errorf("X-Bogus detail refused with DetailAcceptsXBogus: %v", v)
+	}
+}
+
+// www endpoints answer the empty 200 to a cookie that is not a browser's:
+// none, a ttwid alone, a made-up ttwid, a malformed s_v_web_id. A guest
+// browser's (issued ttwid and s_v_web_id) and the login cookie work;
+// NoCookieCheck answers any.
+func TestCookieRequired(t *testing.T) {
+	s := startServer(t, Options{Seed: 10})
+	c := newClient(t, s)
+	u := s.World().Users[0].SecUID
+	profile := func(cookie string) int {
+		d := *c
+		d.cookie = cookie
+		return len(d.web("/aweme/v1/web/user/profile/other/", "sec_user_id="+u).body)
+	}
+	tt, _, _ := strings.Cut(strings.TrimPrefix(c.cookie, "ttwid="), ";")
+	for name, ck := range map[string]string{
+		"no cookie":         "",
+		"ttwid only":        "ttwid=" + tt,
+		"made-up ttwid":     "ttwid=1%7Cabc%7C1700000000%7C0123456789abcdef0123456789abcdef; s_v_web_id=" + verifyFp(),
+		"bad s_v_web_id":    "ttwid=" + tt + "; s_v_web_id=verify_x",
+		"session of nobody": "sessionid=0123; ttwid=" + tt,
+	} {
+		if n := profile(ck); n != 0 {
+			t.Errorf("%s: %d bytes, want the empty refusal", name, n)
+		}
+	}
+	if n := s.Stats().RejectReasons["cookie"]; n != 5 {
+		t.Errorf("reject reasons %v, want 5 cookie", s.Stats().RejectReasons)
+	}
+	if profile(c.cookie) == 0 || profile(s.World().LoginCookie) == 0 {
+		t.Error("a guest browser's cookie or the login cookie refused")
+	}
+	// Only www endpoints: the token services take no cookie.
+	if len(c.registerTTWID()) == 0 {
+		t.Error("ttwid registration without a cookie refused")
+	}
+	s.SetOptions(func(o *Options) { o.NoCookieCheck = true })
+	if profile("") == 0 {
+		t.Error("NoCookieCheck: no cookie refused")
 	}
 }

@@ -256,6 +256,14 @@ func (s *Server) loggedIn(r *http.Request) bool {
 	return v != "" && v == s.world.sessionID
 }
 
+// browserCookie reports whether the request's cookie looks like a
+// browser's: logged in, or a guest's ttwid (issued here) and s_v_web_id.
+// Which keys the real service checks is not known (spec §11 facts 9, 10);
+// these two are the guest identity the spec names (§5.2, §5.4).
+func (s *Server) browserCookie(r *http.Request) bool {
+	return s.loggedIn(r) || (s.hasTTWID(r) && validVerifyFp(cookieValue(r, "s_v_web_id")))
+}
+
 // hasTTWID reports whether the request carries a ttwid this server issued
 // (the login cookie has one too).
 func (s *Server) hasTTWID(r *http.Request) bool {

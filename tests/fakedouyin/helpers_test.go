@@ -42,7 +42,8 @@ type client struct {
 	cookie  string // sent on every API request
 }
 
-// newClient registers an msToken and a ttwid like a guest douyinfs does.
+// newClient registers an msToken and a ttwid like a guest douyinfs does,
+// and sends a guest browser's cookie: the ttwid and an s_v_web_id.
 func newClient(t *testing.T, s *Server) *client {
 	t.Helper()
 	c := &client{t: t, s: s, scheme: sign.SchemeABogus, ua: testUA,
@@ -50,7 +51,7 @@ func newClient(t *testing.T, s *Server) *client {
 			return http.ErrUseLastResponse
 		}}}
 	c.msToken = c.registerMsToken()
-	c.cookie = "ttwid=" + c.registerTTWID()
+	c.cookie = "ttwid=" + c.registerTTWID() + "; s_v_web_id=" + verifyFp()
 	return c
 }
 

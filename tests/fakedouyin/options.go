@@ -111,6 +111,12 @@ type Options struct {
 	// DetailAcceptsXBogus accepts X-Bogus on aweme/detail; otherwise it
 	// wants a_bogus, as the real endpoint has since 2024 (spec §1.4).
 	DetailAcceptsXBogus bool
+	// NoCookieCheck answers www API requests whatever their cookie.
+	// Otherwise a request without a browser's cookie gets the empty 200
+	// (spec §5.5, §10.2: short or guest-less cookies get empty bodies): the
+	// login cookie's session, or a guest browser's identity, a ttwid this
+	// server issued and an s_v_web_id of the verifyFp shape.
+	NoCookieCheck bool
 	// SignatureWindow is how far a signature's timestamp may be from the
 	// server clock. Default 10m.
 	SignatureWindow time.Duration

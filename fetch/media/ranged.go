@@ -239,6 +239,7 @@ func (r *Reader) attempt(ctx context.Context, st *itemState, i int, mirror strin
 func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Response, target string, off, end int64, sink rangeSink) (n int64, eof bool, err error) {
 	var length int64 // bytes of [off, end) this response carries
 	var skip int64   // bytes to drop first (200: the body starts at 0)
+	var total int64  // the media's size, from a 200's length
 	if resp.StatusCode() == fasthttp.StatusPartialContent {
 		a, b, total, ok := contentRange(resp.Header.Peek("Content-Range"))
 		if !ok || a != off {
@@ -251,7 +252,7 @@ func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Res
 		length = min(b+1, end) - off
 		eof = b+1 < end && total >= 0 && b+1 == total
 	} else {
-		total := int64(resp.Header.ContentLength())
+		total = int64(resp.Header.ContentLength())
 		if total < 0 {
 			return 0, false, fmt.Errorf("media %s: HTTP 200 without a length for a ranged request", httpx.RedactURL(target))
 		}
@@ -285,7 +286,13 @@ func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Res
 		}()
 	}
 	if skip > 0 {
-		if _, err := io.CopyN(io.Discard, body, skip); err != nil {
+		var err error
+		if _, isRun := sink.(*runSink); isRun && skip%r.bs == 0 {
+			err = r.keepBlocks(ctx, st, body, 0, skip/r.bs-1, total, true) // norange.go
+		} else {
+			_, err = io.CopyN(io.Discard, body, skip)
+		}
+		if err != nil {
 			return 0, false, fmt.Errorf("media %s: skipping to %d of an unranged body: %w", httpx.RedactURL(target), off, err)
 		}
 	}
@@ -318,6 +325,12 @@ func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Res
 	}
 	if n < length {
 		return n, false, nil // the sink wanted less (never for our sinks)
+	}
+	if _, isRun := sink.(*runSink); isRun && resp.StatusCode() == fasthttp.StatusOK && end < total && end%r.bs == 0 {
+		// The rest of an unranged body: keep what the cache can hold.
+		if err := r.keepBlocks(ctx, st, body, end/r.bs, (total-1)/r.bs, total, false); err != nil {
+			r.log.Debug("media: keeping the rest of an unranged body", "media", st.key, "err", err)
+		}
 	}
 	// Read the end of the body so the connection is reused: fasthttp pools
 	// a streamed connection only once a read has returned io.EOF.

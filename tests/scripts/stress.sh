@@ -7,6 +7,8 @@
 #   tiny    no faults, the smallest budget allowed (4 blocks: 4MiB)
 #   faults  16MiB with 5xx, resets, stalls and malformed JSON
 #   slow    16MiB on a slow link (200 KB/s per connection)
+#   cdn     16MiB, a CDN that ignores Range and answers 5 % of requests
+#           404/410 (not in the default list: run it with STRESS_PHASES=cdn)
 #
 # Run through `make stress`. Environment: STRESS_SECONDS (random phase per
 # phase, default 120), STRESS_THREADS (16), STRESS_FILES (videos, 10),
@@ -116,7 +118,8 @@ for p in $phases; do
     tiny) phase tiny 4MiB "" || rc=$? ;;
     faults) phase faults 16MiB "--fault-5xx 0.05 --fault-reset 0.05 --fault-stall 0.02 --malformed-rate 0.05" || rc=$? ;;
     slow) phase slow 16MiB "--conn-bandwidth 200KB" || rc=$? ;;
-    *) echo "stress: unknown phase $p (quiet, tiny, faults, slow)" >&2; rc=2 ;;
+    cdn) phase cdn 16MiB "--ignore-range --cdn-gone-rate 0.05" || rc=$? ;;
+    *) echo "stress: unknown phase $p (quiet, tiny, faults, slow, cdn)" >&2; rc=2 ;;
   esac
   stop
   [ "$rc" -eq 0 ] || failed+=("$p")

@@ -157,6 +157,8 @@ func (h *Handle) readView(ctx context.Context, p []byte, off int64) (*View, erro
 	// cache's head/tail area, where scanners that come back find them.
 	blockFrom := h.pf.observe(off, len(p))
 	small := int64(len(p)) < h.r.bs
+	start := time.Now()
+	defer func() { h.pf.waitedFor(time.Since(start)) }()
 
 	bs := h.r.bs
 	lastIdx := (off + int64(len(p)) - 1) / bs

@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/douyinfs/douyinfs/cache"
 )
@@ -21,6 +22,13 @@ import (
 //
 // Read-ahead never waits for memory: it claims blocks only while the global
 // budget has room, and tries again on the next read or when a run ends.
+//
+// A reader slower than the network (a player reading at the video's bit
+// rate) does not need the window: its reads rarely wait for bytes, and the
+// kernel's own read-ahead already asks for the next blocks seconds before
+// the player wants them. For such a streak the window is what the reader
+// eats in a second, and no read-ahead at all below half a block, so a seek
+// does not leave megabytes fetched for nothing.
 type prefetcher struct {
 	h *Handle
 
@@ -39,6 +47,8 @@ type prefetcher struct {
 	// the first block boundary after the read that began it. Before it,
 	// what no block has is fetched as the reads ask.
 	blockFrom int64
+	began     time.Time     // when the streak began
+	waited    time.Duration // time the streak's reads spent waiting for bytes
 	ctx       context.Context
 	cancel    context.CancelFunc
 }
@@ -75,6 +85,7 @@ func (p *prefetcher) observe(off int64, n int) int64 {
 		p.start, p.hwm, p.reads = off, end, 0
 		p.frontier = (end + bs - 1) / bs // read-ahead starts after this read's blocks
 		p.blockFrom = p.frontier * bs
+		p.began, p.waited = time.Now(), 0
 	}
 	p.reads++
 	p.hwm = max(p.hwm, end)
@@ -109,6 +120,33 @@ func (p *prefetcher) resetLocked() {
 	p.h.holds.DropOutside(0, 0)
 }
 
+// waitedFor adds the time a read of the streak spent getting its bytes.
+func (p *prefetcher) waitedFor(d time.Duration) {
+	p.mu.Lock()
+	p.waited += d
+	p.mu.Unlock()
+}
+
+// readerPaceHorizon: a reader slower than the network gets read-ahead for
+// this much of its own pace.
+const readerPaceHorizon = time.Second
+
+// windowLocked is the read-ahead to keep in flight now: the growing window,
+// or, while the reader spends less than a quarter of its time waiting for
+// bytes, what it reads in readerPaceHorizon (0 when that is under half a
+// block).
+func (p *prefetcher) windowLocked() int64 {
+	el := time.Since(p.began)
+	if el <= 0 || p.waited*4 >= el {
+		return p.window // the reader waits for the network (or no time passed)
+	}
+	pace := int64(float64(p.hwm-p.start) * readerPaceHorizon.Seconds() / el.Seconds())
+	if pace < p.h.r.bs/2 {
+		return 0
+	}
+	return min(p.window, pace)
+}
+
 // maxRunBytes caps one read-ahead request: big enough that the time to first
 // byte is small against the transfer, small enough that runs of one window
 // spread over the connections.
@@ -121,11 +159,17 @@ func (p *prefetcher) pumpLocked() {
 	r := h.r
 	bs := r.bs
 	size, known := h.st.knownSize()
-	target := (p.hwm + p.window + bs - 1) / bs
-	if known {
-		target = min(target, (size+bs-1)/bs)
+	win := p.windowLocked()
+	if win == 0 {
+		return
 	}
-	runBlocks := min(max(p.window/int64(r.cfg.Parallel)/bs, 1), maxRunBytes/bs)
+	target := (p.hwm + win + bs - 1) / bs
+	end := int64(-1)
+	if known {
+		end = (size + bs - 1) / bs
+		target = min(target, end)
+	}
+	runBlocks := min(max(win/int64(r.cfg.Parallel)/bs, 1), maxRunBytes/bs)
 	for p.active < r.cfg.Parallel && p.frontier < target {
 		idx := p.frontier
 		if h.holds.Has(idx) {
@@ -144,6 +188,13 @@ func (p *prefetcher) pumpLocked() {
 		if r.blocks.Contains(key) {
 			p.frontier++ // another reader is fetching it; ours will wait for it
 			continue
+		}
+		// A run shorter than a full one pays a whole request's wait for
+		// little data: while other runs are in flight, wait until the
+		// reader has moved on far enough for a full run (or the media
+		// ends there).
+		if target-idx < runBlocks && p.active > 0 && target != end {
+			return
 		}
 		req := r.claimRequest(h.st.key, idx, min(runBlocks, target-idx), size, known)
 		if len(req.Sizes) == 0 {

@@ -204,7 +204,7 @@ func (r *Reader) attempt(ctx context.Context, st *itemState, i int, mirror strin
 			drainSmall(resp)
 			release(resp)
 			if ok && total >= 0 {
-				st.learnedSize(total, r.log.Warn)
+				st.learnedSize(total, r.log.Debug)
 				if off >= total {
 					return 0, true, nil
 				}
@@ -247,7 +247,7 @@ func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Res
 				resp.Header.Peek("Content-Range"), off, end-1)
 		}
 		if total >= 0 {
-			st.learnedSize(total, r.log.Warn)
+			st.learnedSize(total, r.log.Debug)
 		}
 		length = min(b+1, end) - off
 		eof = b+1 < end && total >= 0 && b+1 == total
@@ -256,7 +256,7 @@ func (r *Reader) readBody(ctx context.Context, st *itemState, resp *fasthttp.Res
 		if total < 0 {
 			return 0, false, fmt.Errorf("media %s: HTTP 200 without a length for a ranged request", httpx.RedactURL(target))
 		}
-		st.learnedSize(total, r.log.Warn)
+		st.learnedSize(total, r.log.Debug)
 		if off >= total {
 			return 0, true, nil
 		}

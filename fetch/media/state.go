@@ -129,7 +129,8 @@ func (st *itemState) bestSize() int64 {
 }
 
 // learnedSize records the size a response reported. The CDN is the
-// authority: when it disagrees with data_size, reads follow the CDN.
+// authority: when it disagrees with data_size, reads follow the CDN (and
+// log says so once, at debug level: it is common and handled).
 func (st *itemState) learnedSize(n int64, log func(msg string, args ...any)) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

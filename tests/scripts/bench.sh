@@ -21,6 +21,10 @@
 #   DOUYINFS_OLD=BINARY  also run this douyinfs (say, built from an older
 #                        commit) as the tool douyinfs-old: before and after
 #                        in the same run, on the same fake
+#   BENCH_BEFORE=FILE    results.tsv of an earlier run (kept with BENCH_KEEP=1),
+#                        when an older douyinfs needs its own older fake: its
+#                        douyinfs and curl figures become two more columns,
+#                        "before", each to be compared with its own curl
 #
 # Every figure comes from one run of this script: compare ratios inside a
 # run, not absolute numbers across machines.
@@ -257,6 +261,11 @@ EOF
 
 printf 'T\tdouyinfs\tdouyinfs\n' >>"$results"
 [ -n "$DOUYINFS_OLD" ] && printf 'T\tdouyinfs-old\tdouyinfs before (%s)\n' "$("$DOUYINFS_OLD" version 2>/dev/null | head -n1 | sed 's/^douyinfs //')" >>"$results"
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  [ -s "$BENCH_BEFORE" ] || die "BENCH_BEFORE=$BENCH_BEFORE is not a results file"
+  printf 'T\tdouyinfs-before\tdouyinfs before (%s)\nT\tdirect-before\tcurl, in that run\n' \
+    "$(sed -n 's/^V\t//p' "$BENCH_BEFORE" | head -n1)" >>"$results"
+fi
 printf 'T\tdirect\tcurl (direct HTTP)\nT\trclone-off\trclone off\nT\trclone-full\trclone full\nT\thttpdirfs\thttpdirfs\n' >>"$results"
 row seq_u "Sequential read, $SEQ_SIZE video, unthrottled" "MB/s" hi 0
 row seq_t "Sequential read, $SEQ_SIZE video, CDN model" "MB/s" hi 1
@@ -670,6 +679,11 @@ if has_tool httpdirfs; then
 fi
 want rss && note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
 for n in "${late_notes[@]}"; do note "$n"; done
+printf 'V\t%s\n' "$("$DOUYINFS" version 2>/dev/null | head -n1 | sed 's/^douyinfs //')" >>"$results"
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  awk -F'\t' -v OFS='\t' '$1 == "R" && ($3 == "douyinfs" || $3 == "direct") { $3 = $3 "-before"; print }' "$BENCH_BEFORE" >>"$results"
+  note "Before: the douyinfs and curl columns marked before come from an earlier run of this script ($(sed -n 's/^V\t//p' "$BENCH_BEFORE" | head -n1)) against the fake of its own time (the fake has since become more hostile and the old douyinfs cannot talk to the new one); compare each douyinfs column with the curl of its own run."
+fi
 {
   echo "# Benchmarks"
   echo

@@ -167,7 +167,8 @@ func format(c *cell, digits int) string {
 }
 
 // compare says how douyinfs's median compares with the best other tool's
-// (an older douyinfs, tool douyinfs-old, is not another tool).
+// (an older douyinfs, tool douyinfs-old, and the figures of an earlier run,
+// tools *-before, are not other tools).
 func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string {
 	if r.better != "hi" && r.better != "lo" {
 		return "—"
@@ -179,8 +180,8 @@ func compare(r rowDef, tools, labels []string, cells map[[2]string]*cell) string
 	dv := median(d.vals)
 	best, bestLabel, bound := math.NaN(), "", d.bound
 	for i, t := range tools {
-		if strings.HasPrefix(t, "douyinfs") {
-			continue // douyinfs itself, or an older build of it
+		if strings.HasPrefix(t, "douyinfs") || strings.HasSuffix(t, "-before") {
+			continue // douyinfs itself, an older build of it, or an earlier run's figure
 		}
 		c := cells[[2]string{r.id, t}]
 		if c == nil || len(c.vals) == 0 {

@@ -33,6 +33,8 @@ type fsys struct {
 		lookups  atomic.Int64
 		errors   atomic.Int64
 		liveOpen atomic.Int64
+		// liveAgain counts live streams dropped and resolved again.
+		liveAgain atomic.Int64
 		// operations answered EINTR because the caller was interrupted
 		interrupted atomic.Int64
 		xattrs      atomic.Int64 // getxattr and listxattr requests

@@ -90,6 +90,7 @@ func (f *liveFile) Open(ctx context.Context, flags uint32) (gofs.FileHandle, uin
 	// After a drop the feed finds the room again: ended means the end of
 	// the file; otherwise the URL of the preferred quality now.
 	again := func(ctx context.Context) (media.Target, error) {
+		t.stats.liveAgain.Add(1)
 		rctx, cancel := t.tree.APIContext(ctx)
 		defer cancel()
 		room, err := f.f.Resolve(rctx)

@@ -70,7 +70,10 @@ type TreeStats struct {
 	// lists them marked deleted or prohibited.
 	HiddenPosts     int64 `json:"hidden_posts"`
 	LiveStreamsOpen int64 `json:"live_streams_open"`
-	XattrRequests   int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
+	// LiveReconnects are the times a live stream's connection dropped or
+	// stalled and douyinfs found the room again to carry on.
+	LiveReconnects int64 `json:"live_reconnects"`
+	XattrRequests  int64 `json:"xattr_requests"` // getxattr and listxattr that reached douyinfs
 }
 
 // statsJSON renders .douyinfs/stats.json: what the daemon has cost so far.
@@ -124,6 +127,7 @@ func (t *fsys) snapshot() Stats {
 		PrivateUsers:       int64(len(t.tree.PrivateUsers())),
 		HiddenPosts:        int64(t.tree.HiddenPosts()),
 		LiveStreamsOpen:    t.stats.liveOpen.Load(),
+		LiveReconnects:     t.stats.liveAgain.Load(),
 		XattrRequests:      t.stats.xattrs.Load(),
 	}
 

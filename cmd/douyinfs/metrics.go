@@ -165,6 +165,8 @@ var figures = []figure{
 		func(s *dfs.Stats) int64 { return s.FS.HiddenPosts }),
 	gauge("douyinfs_live_streams_open", "Live streams being read now.",
 		func(s *dfs.Stats) int64 { return s.FS.LiveStreamsOpen }),
+	counter("douyinfs_live_reconnects_total", "Times a live stream's connection dropped or stalled and the room was found again.",
+		func(s *dfs.Stats) int64 { return s.FS.LiveReconnects }),
 
 	gauge("douyinfs_uptime_seconds", "Seconds since the mount.",
 		func(s *dfs.Stats) int64 { return s.UptimeSeconds }),

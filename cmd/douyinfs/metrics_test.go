@@ -107,6 +107,7 @@ func TestMetricsFromStats(t *testing.T) {
 		"fs.private_users":         "douyinfs_fs_private_users",
 		"fs.hidden_posts":          "douyinfs_fs_hidden_posts",
 		"fs.live_streams_open":     "douyinfs_live_streams_open",
+		"fs.live_reconnects":       "douyinfs_live_reconnects_total",
 		"fs.xattr_requests":        "douyinfs_fs_xattr_requests_total",
 		"uptime_seconds":           "douyinfs_uptime_seconds",
 	}

@@ -179,6 +179,10 @@ func TestLiveStreamSurvivesDrops(t *testing.T) {
 	if got := e.fake.Stats().Faults["reset"]; got < 4 {
 		t.Errorf("%d cuts, want at least 2 per reader", got)
 	}
+	// Each cut, and each end, made douyinfs find the room again.
+	if cuts, again := e.fake.Stats().Faults["reset"], e.fsStats(t).LiveAgain; again < cuts+2 {
+		t.Errorf("stats.json: %d live_reconnects after %d cuts and 2 ends, want at least %d", again, cuts, cuts+2)
+	}
 	t.Logf("read for %v: cp got %d bytes, %d tags; %d connections cut", read.Round(time.Millisecond), len(b), tags, e.fake.Stats().Faults["reset"])
 	for _, f := range []string{rec, copied} {
 		d := ffprobeDTS(t, e, f)

@@ -190,6 +190,7 @@ type fsCounters struct {
 	Errors      int64 `json:"errors"`
 	Interrupted int64 `json:"interrupted"`
 	LiveOpen    int64 `json:"live_streams_open"`
+	LiveAgain   int64 `json:"live_reconnects"`
 }
 
 func (e *env) fsStats(t *testing.T) fsCounters {

@@ -172,6 +172,10 @@ type Client struct {
 
 	closeOnce sync.Once
 	closed    atomic.Bool
+
+	// cookie is cfg.Cookie until SetCookie replaces it (a reloaded
+	// cookie_file); never nil.
+	cookie atomic.Pointer[string]
 }
 
 // NewClient checks cfg and builds a client. No request is made until the
@@ -199,6 +203,7 @@ func NewClient(cfg Config) (*Client, error) {
 		jitter:  func(n int64) int64 { return rand.Int64N(n) },
 		stats:   newStatsCounter(),
 	}
+	c.cookie.Store(&cfg.Cookie)
 	c.verifyFp = sign.VerifyFp(time.Now().UnixMilli(), rand.IntN)
 	// A request waits for a free connection instead of failing at once;
 	// its deadline still bounds the wait.
@@ -234,7 +239,20 @@ var sessionCookies = []string{"sessionid", "sessionid_ss", "sid_guard"}
 // LoggedIn reports whether the configured cookie holds a session cookie
 // (sessionid, sessionid_ss or sid_guard with a value). It does not ask
 // Douyin; an expired session shows up as ErrLoginRequired later.
-func (c *Client) LoggedIn() bool { return hasSession(c.cfg.Cookie) }
+func (c *Client) LoggedIn() bool { return hasSession(c.currentCookie()) }
+
+// currentCookie is the cookie requests carry now.
+func (c *Client) currentCookie() string { return *c.cookie.Load() }
+
+// SetCookie replaces the cookie of every later request, as when the
+// cookie file changed. It refuses what Config refuses.
+func (c *Client) SetCookie(cookie string) error {
+	if strings.ContainsAny(cookie, "\r\n") {
+		return errors.New("fetch: the cookie contains a line break")
+	}
+	c.cookie.Store(&cookie)
+	return nil
+}
 
 func hasSession(cookie string) bool {
 	for _, name := range sessionCookies {

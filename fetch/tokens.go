@@ -121,7 +121,7 @@ func (c *Client) fetchTokens(ctx context.Context, stale int) (tokenSnapshot, err
 		ms = sign.FalseMsToken(rand.IntN)
 	}
 	var tt string
-	if cookieValue(c.cfg.Cookie, "ttwid") == "" && c.cfg.Hosts.TTWID != "" {
+	if cookieValue(c.currentCookie(), "ttwid") == "" && c.cfg.Hosts.TTWID != "" {
 		tt, err = c.registerTTWID(ctx)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
@@ -223,7 +223,7 @@ func (c *Client) registerTTWID(ctx context.Context) (string, error) {
 // Douyin checks is an open fact (§11 facts 9, 10); these are the ones the
 // spec names for a guest browser (§5.1-5.5).
 func (c *Client) cookieHeader(t tokenSnapshot) string {
-	ck := c.cfg.Cookie
+	ck := c.currentCookie()
 	parts := []string{}
 	if strings.TrimSpace(ck) != "" {
 		parts = append(parts, ck)

@@ -33,8 +33,9 @@ type settings struct {
 	FS     dfs.Config
 
 	CookieFile  string
-	Proxy       string // network.proxy: a URL, "direct", or "" for the environment's
-	MediaProxy  string // network.media_proxy: the same, "" = as Proxy
+	CookieWatch time.Duration // how often a mount stats CookieFile; 0 = SIGHUP only
+	Proxy       string        // network.proxy: a URL, "direct", or "" for the environment's
+	MediaProxy  string        // network.media_proxy: the same, "" = as Proxy
 	LogLevel    slog.Level
 	LogFormat   string
 	MetricsAddr string // "" = no metrics endpoint

@@ -3,7 +3,9 @@ package main
 import (
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 const redacted = "[redacted]"
@@ -13,11 +15,36 @@ const redacted = "[redacted]"
 // values) is cut out of every other string, so a secret that reaches a log
 // line through an error message or a URL is still never written.
 func newLogger(w io.Writer, level slog.Level, format, cookie string) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactor(cookieSecrets(cookie))}
+	log, _ := newSecretLogger(w, level, format, cookie)
+	return log
+}
+
+// newSecretLogger is newLogger that can learn more secrets: a cookie
+// reloaded from the cookie file is added before anything is logged with it.
+func newSecretLogger(w io.Writer, level slog.Level, format, cookie string) (*slog.Logger, *secrets) {
+	sec := &secrets{}
+	sec.add(cookie)
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactFrom(sec.get)}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(w, opts)), sec
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, opts)), sec
+}
+
+// secrets is the list a logger scrubs; it only grows (an old cookie stays
+// a secret after a new one replaced it).
+type secrets struct{ list atomic.Pointer[[]string] }
+
+func (s *secrets) get() []string {
+	if p := s.list.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (s *secrets) add(cookie string) {
+	more := slices.Concat(s.get(), cookieSecrets(cookie))
+	s.list.Store(&more)
 }
 
 // cookieSecrets lists what must never be logged: the cookie and each value
@@ -37,15 +64,17 @@ func cookieSecrets(cookie string) []string {
 
 // redactor returns the slog ReplaceAttr function that hides secrets.
 func redactor(secrets []string) func(groups []string, a slog.Attr) slog.Attr {
-	var nonEmpty []string
-	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
+	return redactFrom(func() []string { return secrets })
+}
+
+// redactFrom is redactor with the secrets of the moment.
+func redactFrom(current func() []string) func(groups []string, a slog.Attr) slog.Attr {
 	scrub := func(s string) (string, bool) {
 		changed := false
-		for _, secret := range nonEmpty {
+		for _, secret := range current() {
+			if secret == "" {
+				continue
+			}
 			if strings.Contains(s, secret) {
 				s, changed = strings.ReplaceAll(s, secret, redacted), true
 			}
@@ -64,7 +93,7 @@ func redactor(secrets []string) func(groups []string, a slog.Attr) slog.Attr {
 		case slog.KindAny:
 			// Errors, URLs, headers and other values are printed through
 			// their String/Error methods; check that text too.
-			if len(nonEmpty) > 0 {
+			if len(current()) > 0 {
 				if s, changed := scrub(a.Value.String()); changed {
 					return slog.String(a.Key, s)
 				}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,7 +26,9 @@ import (
 
 const mountAbout = `Mount Douyin at MOUNTPOINT and serve it in the foreground until SIGINT or
 SIGTERM, which unmount (lazily when files are still open) and exit 0.
-SIGHUP drops the cached listings and metadata. Flags override the config file.`
+SIGHUP drops the cached listings and metadata and re-reads the cookie file,
+which is also checked every account.cookie_watch. Flags override the config
+file.`
 
 // mountArgs are the flags of "douyinfs mount" and of the mount.fuse3 form.
 type mountArgs struct {
@@ -187,6 +190,9 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 	if err != nil {
 		return err
 	}
+	// Taken before the read: a change after it is a change the watcher
+	// must see, however late the watcher starts.
+	cookieID := identify(s.CookieFile)
 	if err := s.readCookie(); err != nil {
 		return err
 	}
@@ -199,7 +205,7 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		defer f.Close()
 		logOut = f
 	}
-	logger := newLogger(logOut, s.LogLevel, s.LogFormat, s.API.Cookie)
+	logger, logSecrets := newSecretLogger(logOut, s.LogLevel, s.LogFormat, s.API.Cookie)
 	var metrics *metricsServer
 	if s.MetricsAddr != "" {
 		// Listen before mounting so a taken port fails the start, not later.
@@ -266,15 +272,35 @@ func (c *cli) serve(m *mountArgs, mountpoint string, mounted func()) error {
 		srv.Wait()
 		close(unmounted)
 	}()
+	cookies := &cookieReloader{s: *s, current: s.API.Cookie, secrets: logSecrets, log: logger, loggedIn: client.LoggedIn,
+		apply: func(cookie string) error {
+			if err := client.SetCookie(cookie); err != nil {
+				return err
+			}
+			reader.SetCookie(cookie)
+			return nil
+		}}
+	cookieChanged := make(chan struct{})
+	if s.CookieFile != "" && s.CookieWatch > 0 {
+		ctx, stopWatch := context.WithCancel(context.Background())
+		defer stopWatch()
+		go watchCookieFile(ctx, s.CookieFile, cookieID, s.CookieWatch, cookieChanged)
+		logger.Debug("watching the cookie file", "cookie_file", s.CookieFile, "every", s.CookieWatch)
+	}
 	for {
 		select {
 		case <-unmounted:
 			logger.Info("unmounted from outside", "mountpoint", mnt)
 			return nil
+		case <-cookieChanged:
+			cookies.reload("cookie file changed")
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
 				srv.DropCaches()
 				logger.Info("dropped cached listings and metadata", "signal", "SIGHUP")
+				if s.CookieFile != "" {
+					cookies.reload("SIGHUP")
+				}
 				continue
 			}
 			logger.Info("unmounting", "mountpoint", mnt, "signal", sig.String())

@@ -44,6 +44,8 @@ func options() []option {
 				// inline cookie from the config file rather than clash
 				// with it.
 				onFlag(func(s *settings) { s.setCookie("") })},
+		{key: "account.cookie_watch", help: "how often a running mount checks cookie_file for a new cookie (0: only on SIGHUP)",
+			b: to(duration, func(s *settings) *time.Duration { return &s.CookieWatch }).byDefault(2 * time.Second).valid(nonNegative)},
 		{key: "account.user_agent", help: "User-Agent sent on every request and fed to the signer",
 			b: to(text, func(s *settings) *string { return &s.API.UserAgent }).
 				also(func(s *settings, v string) { s.Reader.UserAgent = v }).valid(notEmpty)},

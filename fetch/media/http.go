@@ -165,8 +165,8 @@ func (r *Reader) exchange(ctx context.Context, target string, off, end int64) (*
 	req.Header.SetMethod(fasthttp.MethodGet)
 	req.Header.SetUserAgent(r.cfg.UserAgent)
 	req.Header.Set("Referer", r.cfg.Referer)
-	if r.cfg.Cookie != "" {
-		req.Header.Set("Cookie", r.cfg.Cookie)
+	if ck := *r.cookie.Load(); ck != "" {
+		req.Header.Set("Cookie", ck)
 	}
 	rng := make([]byte, 0, 48)
 	rng = append(rng, "bytes="...)

@@ -117,6 +117,8 @@ type Reader struct {
 
 	lastMirror mirrorMemory // per mirror-list family, the index that worked last
 
+	cookie atomic.Pointer[string] // cfg.Cookie until SetCookie; never nil
+
 	st readerCounters
 }
 
@@ -145,9 +147,14 @@ func NewReader(cfg Config, blocks *cache.Blocks) (*Reader, error) {
 		states: make(map[string]*itemState),
 	}
 	r.client = newClient(cfg)
+	r.cookie.Store(&cfg.Cookie)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	return r, nil
 }
+
+// SetCookie replaces the cookie of every later media request, as when the
+// cookie file changed.
+func (r *Reader) SetCookie(cookie string) { r.cookie.Store(&cookie) }
 
 // Size returns the exact size of m, asking the CDN once when m.Size is 0.
 // The question is a ranged GET of the first block, which then sits in the

@@ -141,7 +141,8 @@ func checkFakePost(t *testing.T, got Post, want *fakedouyin.Post) {
 }
 
 func TestFakeUserPostsAndProfile(t *testing.T) {
-	s := startFake(t, fakedouyin.Options{Seed: 1, Users: 2, PostsPerUser: 45})
+	// Every page as a guest: the guest limit has its own test.
+	s := startFake(t, fakedouyin.Options{Seed: 1, Users: 2, PostsPerUser: 45, GuestAllPages: true})
 	c := fakeClient(t, s, "")
 	ctx := testCtx(t)
 	w := s.World()
@@ -608,7 +609,7 @@ func TestFakeStrictMsTokenFallback(t *testing.T) {
 }
 
 func TestFakeFaults(t *testing.T) {
-	s := startFake(t, fakedouyin.Options{Seed: 12, Users: 1, PostsPerUser: 200})
+	s := startFake(t, fakedouyin.Options{Seed: 12, Users: 1, PostsPerUser: 200, GuestAllPages: true})
 	u := s.World().Users[0]
 	pages := pagesFor(servedPosts(u), 20)
 
@@ -631,7 +632,7 @@ func TestFakeFaults(t *testing.T) {
 			c := fakeClient(t, s, "", func(cfg *Config) { cfg.Retries = 8; cfg.Timeout = 500 * time.Millisecond })
 			c.ensureTokens(testCtx(t)) // tokens first, so that only pages count below
 			s.SetOptions(tc.set)
-			defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
+			defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{GuestAllPages: true} })
 			got := run(t, c)
 			if !slices.Equal(shownIDs(got), worldIDs(u.Listed(false))) {
 				t.Fatalf("got %d posts, want %d", len(got), len(u.Posts))
@@ -654,7 +655,7 @@ func TestFakeFaults(t *testing.T) {
 		c := fakeClient(t, s, "", func(cfg *Config) { cfg.Retries = 1 })
 		c.ensureTokens(testCtx(t))
 		s.SetOptions(func(o *fakedouyin.Options) { o.Fault429 = 1 })
-		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
+		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{GuestAllPages: true} })
 		s.ResetStats()
 		start := time.Now()
 		_, err := c.UserPosts(u.SecUID).Next(testCtx(t))
@@ -680,7 +681,7 @@ func TestFakeFaults(t *testing.T) {
 		c := fakeClient(t, s, "")
 		c.ensureTokens(testCtx(t))
 		s.SetOptions(func(o *fakedouyin.Options) { o.MalformedRate = 1 })
-		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
+		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{GuestAllPages: true} })
 		s.ResetStats()
 		_, err := c.UserPosts(u.SecUID).Next(testCtx(t))
 		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "user_posts") {
@@ -696,7 +697,7 @@ func TestFakeFaults(t *testing.T) {
 		c := fakeClient(t, s, "")
 		c.ensureTokens(testCtx(t))
 		s.SetOptions(func(o *fakedouyin.Options) { o.EmptyPageQuirk = true })
-		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{} })
+		defer s.SetOptions(func(o *fakedouyin.Options) { *o = fakedouyin.Options{GuestAllPages: true} })
 		got := run(t, c)
 		if !slices.Equal(shownIDs(got), worldIDs(u.Listed(false))) {
 			t.Fatalf("got %d posts, want %d", len(got), len(u.Posts))

@@ -69,11 +69,25 @@ func userList[T any](c *Client, ep *endpoint, secUID string, inner PageFunc[T], 
 
 // UserPosts lists a user's posts, newest first (pinned posts lead). An
 // empty first page of a private account (profile secret 1) is ErrPrivate.
+//
+// Douyin reportedly shows a guest only the first page of a user's posts
+// (§3.4, F2 #435; open fact 10): the first page says has_more, the next
+// comes back empty saying the end. For a client without a session that
+// page is taken as the guest limit (Page.GuestLimit, the pager stops with
+// StopGuestLimit), not as the end of the list.
 func (c *Client) UserPosts(secUID string) *Pager[Post] {
 	ep := &epUserPosts
-	return userList(c, ep, secUID, c.postPages(ep, cursorMax, func(cursor string) []param {
+	inner := c.postPages(ep, cursorMax, func(cursor string) []param {
 		return []param{{"max_cursor", cursor}, c.count(), {"sec_user_id", escapeValue(secUID)}}
-	}), func(u *User) error {
+	})
+	guarded := func(ctx context.Context, cursor string) (Page[Post], error) {
+		page, err := inner(ctx, cursor)
+		if err == nil && cursor != "" && len(page.Items) == 0 && !page.HasMore && !c.LoggedIn() {
+			page.GuestLimit = true
+		}
+		return page, err
+	}
+	return userList(c, ep, secUID, guarded, func(u *User) error {
 		if u.Private {
 			return fmt.Errorf("%s: posts of %s: %w", ep.name, secUID, ErrPrivate)
 		}

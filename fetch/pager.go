@@ -11,6 +11,9 @@ type Page[T any] struct {
 	Items   []T
 	Cursor  string // cursor that fetches the next page
 	HasMore bool
+	// GuestLimit says Douyin ended the list here because the client is a
+	// guest, not because the list ends (the pager stops, StopGuestLimit).
+	GuestLimit bool
 }
 
 // PageFunc fetches the page that starts at cursor ("" = first page).
@@ -24,7 +27,8 @@ type PageFunc[T any] func(ctx context.Context, cursor string) (Page[T], error)
 //   - MaxEmptyPages pages in a row came back empty while still claiming
 //     has_more (a known Douyin quirk, §3.4, which F2 loops on forever);
 //   - the next cursor does not advance (empty, or the one just used), which
-//     would fetch the same page again.
+//     would fetch the same page again;
+//   - a page says Douyin will show a guest no more (Page.GuestLimit).
 //
 // Empty pages are not handed out: Next keeps going until it has items or
 // the list ends. An error leaves the pager where it was, so calling Next
@@ -56,6 +60,7 @@ const (
 	StopCursorLoop            // the next cursor is empty or the one just used
 	StopEmptyPages            // MaxEmptyPages empty pages in a row
 	StopMaxPages              // the page cap was reached
+	StopGuestLimit            // Douyin shows a guest no more (Page.GuestLimit)
 )
 
 // Early reports whether the list may go on past where the pager stopped.
@@ -73,6 +78,8 @@ func (r StopReason) String() string {
 		return "too many empty pages in a row"
 	case StopMaxPages:
 		return "page cap reached"
+	case StopGuestLimit:
+		return "Douyin shows a guest only the first page"
 	}
 	return "unknown"
 }
@@ -123,6 +130,8 @@ func (p *Pager[T]) advance(cursor string, page Page[T]) {
 		p.emptyRun = 0
 	}
 	switch {
+	case page.GuestLimit:
+		p.done, p.stopped = true, StopGuestLimit
 	case !page.HasMore:
 		p.done, p.stopped = true, StopEnd
 	case !advances(cursor, page.Cursor):

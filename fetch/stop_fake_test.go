@@ -20,7 +20,7 @@ func TestPagerStopsEarlyOnFake(t *testing.T) {
 		{"repeated cursor", func(o *fakedouyin.Options) { o.RepeatCursorRate = 1 }, StopCursorLoop},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := fakedouyin.Options{Seed: 31, Users: 1, PostsPerUser: 100}
+			o := fakedouyin.Options{Seed: 31, Users: 1, PostsPerUser: 100, GuestAllPages: true}
 			tc.opt(&o)
 			s := startFake(t, o)
 			u := s.World().Users[0]

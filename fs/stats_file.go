@@ -66,6 +66,10 @@ type TreeStats struct {
 	// PrivateUsers are users whose profile said private account; they
 	// are named in .douyinfs/status.txt.
 	PrivateUsers int64 `json:"private_users"`
+	// ListingsGuestLimited are cached listings Douyin showed only their
+	// first page because douyinfs has no login cookie (.douyinfs/status.txt
+	// names them).
+	ListingsGuestLimited int64 `json:"listings_guest_limited"`
 	// HiddenPosts are posts the cached listings left out because Douyin
 	// lists them marked deleted or prohibited.
 	HiddenPosts     int64 `json:"hidden_posts"`
@@ -119,16 +123,17 @@ func (t *fsys) snapshot() Stats {
 	s.Cache = CacheStats{Hits: bs.Hits, Misses: bs.Misses, Evictions: bs.Evictions, Bytes: bs.Bytes, InFlight: bs.InFlight}
 	listings := t.tree.Listings()
 	s.FS = TreeStats{
-		Lookups:            t.stats.lookups.Load(),
-		Errors:             t.stats.errors.Load(),
-		Interrupted:        t.stats.interrupted.Load(),
-		ListingsCached:     int64(listings),
-		ListingsIncomplete: int64(t.tree.IncompleteListings()),
-		PrivateUsers:       int64(len(t.tree.PrivateUsers())),
-		HiddenPosts:        int64(t.tree.HiddenPosts()),
-		LiveStreamsOpen:    t.stats.liveOpen.Load(),
-		LiveReconnects:     t.stats.liveAgain.Load(),
-		XattrRequests:      t.stats.xattrs.Load(),
+		Lookups:              t.stats.lookups.Load(),
+		Errors:               t.stats.errors.Load(),
+		Interrupted:          t.stats.interrupted.Load(),
+		ListingsCached:       int64(listings),
+		ListingsIncomplete:   int64(t.tree.IncompleteListings()),
+		PrivateUsers:         int64(len(t.tree.PrivateUsers())),
+		HiddenPosts:          int64(t.tree.HiddenPosts()),
+		ListingsGuestLimited: int64(len(t.tree.GuestLimitedListings())),
+		LiveStreamsOpen:      t.stats.liveOpen.Load(),
+		LiveReconnects:       t.stats.liveAgain.Load(),
+		XattrRequests:        t.stats.xattrs.Load(),
 	}
 
 	for _, n := range s.API.Requests {

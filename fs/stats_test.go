@@ -28,7 +28,7 @@ func TestStatsJSONShape(t *testing.T) {
 		"api":   "errors rejected requests retries",
 		"media": "bytes_fetched open_handles prefetch_in_flight refreshes requests retries",
 		"cache": "bytes evictions hits in_flight misses",
-		"fs":    "errors hidden_posts interrupted listings_cached listings_incomplete live_reconnects live_streams_open lookups private_users xattr_requests",
+		"fs":    "errors hidden_posts interrupted listings_cached listings_guest_limited listings_incomplete live_reconnects live_streams_open lookups private_users xattr_requests",
 	}
 	for sec, w := range want {
 		m := doc

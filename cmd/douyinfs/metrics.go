@@ -161,6 +161,8 @@ var figures = []figure{
 		func(s *dfs.Stats) int64 { return s.FS.ListingsIncomplete }),
 	gauge("douyinfs_fs_private_users", "Users whose profile says private account (their folders are empty).",
 		func(s *dfs.Stats) int64 { return s.FS.PrivateUsers }),
+	gauge("douyinfs_fs_listings_guest_limited", "Cached listings Douyin showed only their first page because douyinfs has no login cookie.",
+		func(s *dfs.Stats) int64 { return s.FS.ListingsGuestLimited }),
 	gauge("douyinfs_fs_hidden_posts", "Posts left out of cached listings because Douyin lists them marked deleted or prohibited.",
 		func(s *dfs.Stats) int64 { return s.FS.HiddenPosts }),
 	gauge("douyinfs_live_streams_open", "Live streams being read now.",

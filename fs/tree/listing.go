@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,6 +44,10 @@ type listing[T any] struct {
 	// repeated cursor, too many empty pages): the listing is served as it
 	// is, and the next refresh fetches its tail from the pager's cursor.
 	early fetch.StopReason
+	// guestOnly: Douyin showed this guest only the list's first page
+	// (fetch.StopGuestLimit). Served as it is and not asked again: the
+	// rest needs a login cookie.
+	guestOnly bool
 	// hidden counts the items Douyin lists but marks deleted or
 	// prohibited (hider): they are left out, once per id.
 	hidden  int
@@ -82,6 +87,7 @@ func (l *listing[T]) resetLocked() {
 	l.complete = false
 	l.private = false
 	l.early = fetch.NotStopped
+	l.guestOnly = false
 	l.hidden = 0
 	l.fetched = time.Time{}
 }
@@ -347,6 +353,15 @@ func (l *listing[T]) noteStopLocked(p *fetch.Pager[T]) {
 		return
 	}
 	r := p.Stopped()
+	if r == fetch.StopGuestLimit {
+		l.early = fetch.NotStopped
+		if !l.guestOnly {
+			l.guestOnly = true
+			l.t.log.Warn(fmt.Sprintf("listing of %s shows only its first page (%d entries): %s; a login cookie (account.cookie_file) shows the rest",
+				l.what, len(l.entries), r), "list", l.what)
+		}
+		return
+	}
 	if !r.Early() || r == fetch.StopMaxPages {
 		l.early = fetch.NotStopped
 		return
@@ -362,6 +377,14 @@ func (l *listing[T]) incomplete() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.early != fetch.NotStopped
+}
+
+// guestLimited reports whether Douyin showed this guest only the list's
+// first page.
+func (l *listing[T]) guestLimited() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.guestOnly
 }
 
 // hiddenItems is how many listed items were left out as deleted or
@@ -398,6 +421,28 @@ func (l *listing[T]) forget() {
 	l.resetLocked()
 	l.shift += old
 }
+
+// GuestLimitedListings names the cached listings Douyin showed only their
+// first page because douyinfs has no login cookie, sorted; for stats.json
+// and .douyinfs/status.txt.
+func (t *Tree) GuestLimitedListings() []string {
+	t.listsMu.Lock()
+	defer t.listsMu.Unlock()
+	var out []string
+	for _, l := range t.lists {
+		if l, ok := l.(interface {
+			guestLimited() bool
+			title() string
+		}); ok && l.guestLimited() {
+			out = append(out, l.title())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// title is what the listing shows, for status lines ("posts of alice").
+func (l *listing[T]) title() string { return l.what }
 
 // HiddenPosts is how many posts the cached listings left out because
 // Douyin lists them marked deleted or prohibited, for stats.json.

@@ -1,8 +1,10 @@
 package tree
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -189,5 +191,53 @@ func TestListingLikesOutOfCreateOrder(t *testing.T) {
 	got := readAll(t, l)
 	if strings.Join(got, ",") != strings.Join(append(ids(old), first...), ",") {
 		t.Errorf("after the refresh %v", got)
+	}
+}
+
+// A list Douyin cuts for a guest (fetch.StopGuestLimit) shows its first
+// page, says so once in the log and in status.txt, counts in
+// GuestLimitedListings, and is not asked for its tail again at a refresh.
+func TestListingGuestLimited(t *testing.T) {
+	var logs bytes.Buffer
+	cfg := testConfig()
+	cfg.OpTimeout = 2 * time.Second
+	tr := New(cfg, Services{Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	t.Cleanup(tr.Close)
+	now := time.Unix(1700000000, 0)
+	tr.now = func() time.Time { return now }
+	var pages []string
+	open := func() *fetch.Pager[fetch.Post] {
+		return fetch.NewPager(func(ctx context.Context, cursor string) (fetch.Page[fetch.Post], error) {
+			pages = append(pages, cursor)
+			if cursor == "" {
+				return fetch.Page[fetch.Post]{Items: []fetch.Post{quirkPost(2, 1700000000), quirkPost(1, 1690000000)}, Cursor: "2", HasMore: true}, nil
+			}
+			return fetch.Page[fetch.Post]{Cursor: cursor, GuestLimit: true}, nil
+		}, 3, 0)
+	}
+	l := getListing(tr, "posts:g", func() *listing[fetch.Post] {
+		return newListing(tr, "posts of g", newestFirst, time.Minute, open,
+			func(p *fetch.Post) string { return p.ID },
+			func(p *fetch.Post, _ *uniqueNamer) string { return tr.names.postBase(p) },
+			playable)
+	})
+	if got := readAll(t, l); len(got) != 2 {
+		t.Fatalf("listing %v, want the first page's 2 posts", got)
+	}
+	if g := tr.GuestLimitedListings(); len(g) != 1 || g[0] != "posts of g" || tr.IncompleteListings() != 0 {
+		t.Errorf("GuestLimitedListings %v, incomplete %d; want [posts of g] and 0", g, tr.IncompleteListings())
+	}
+	if !strings.Contains(string(tr.statusText()), "posts of g: "+statusGuestLimited) {
+		t.Errorf("status.txt:\n%s", tr.statusText())
+	}
+	asked := len(pages)
+	now = now.Add(2 * time.Minute)
+	l.begin(context.Background())
+	readAll(t, l)
+	if extra := pages[asked:]; len(extra) != 1 || extra[0] != "" {
+		t.Errorf("a refresh asked pages %q, want only the top", extra)
+	}
+	if n := strings.Count(logs.String(), "shows only its first page"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, logs.String())
 	}
 }

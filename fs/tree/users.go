@@ -58,8 +58,15 @@ func (t *Tree) statusText() []byte {
 	for _, name := range t.PrivateUsers() {
 		fmt.Fprintf(&b, "users/%s: %s\n", name, statusPrivate)
 	}
+	for _, what := range t.GuestLimitedListings() {
+		fmt.Fprintf(&b, "%s: %s\n", what, statusGuestLimited)
+	}
 	return []byte(b.String())
 }
+
+// statusGuestLimited is the status line of a listing Douyin showed only
+// its first page, as it does to a guest (spec §3.4).
+const statusGuestLimited = "first page only: Douyin shows a guest no more; a login cookie shows the rest"
 
 // statusPrivate is the status line and xattr value of a private account,
 // whose posts/, likes/ and mixes/ are empty.

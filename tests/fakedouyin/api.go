@@ -220,7 +220,7 @@ func (c *apiCtx) posts() obj {
 	if !ok {
 		return c.paramError()
 	}
-	if c.o.GuestFirstPageOnly && !c.loggedIn && cursor != 0 {
+	if !c.o.GuestAllPages && !c.loggedIn && cursor != 0 {
 		seq = nil
 	}
 	return c.timePage("post:"+c.q["sec_user_id"], seq, lead, cursor, count)

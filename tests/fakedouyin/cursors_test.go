@@ -9,7 +9,7 @@ import (
 // the first page and the same on every walk; the walk still gets every post.
 func TestEmptyPageRun(t *testing.T) {
 	s := startServer(t, Options{Seed: 21, PostsPerUser: 200, EmptyPageRun: 5})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	for _, u := range s.World().Users {
 		if u.Private {
 			continue // no posts to walk
@@ -40,7 +40,7 @@ func TestEmptyPageRun(t *testing.T) {
 // were asked for, once each: asked again they answer right.
 func TestRepeatCursor(t *testing.T) {
 	s := startServer(t, Options{Seed: 22, PostsPerUser: 200, RepeatCursorRate: 0.5})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	u := s.World().Users[0]
 	walk := func() (ids []string, repeats int) {
 		cursor := "0"
@@ -80,7 +80,7 @@ func TestRepeatCursor(t *testing.T) {
 	}
 	// Off by default.
 	s2 := startServer(t, Options{Seed: 22, PostsPerUser: 200})
-	if _, empties := walkTimeList(t, newClient(t, s2), "/aweme/v1/web/aweme/post/", s2.World().Users[0].SecUID, 20); empties != 0 {
+	if _, empties := walkTimeList(t, newClient(t, s2).loggedIn(), "/aweme/v1/web/aweme/post/", s2.World().Users[0].SecUID, 20); empties != 0 {
 		t.Errorf("%d empty pages by default", empties)
 	}
 }

@@ -17,7 +17,7 @@ const (
 // nowhere else; NoPinned lists them in their place.
 func TestPinnedPostsLeadTheFirstPage(t *testing.T) {
 	s := startServer(t, Options{Seed: 31, PostsPerUser: 40})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	for _, u := range s.World().Users {
 		if u.Private {
 			continue
@@ -48,7 +48,7 @@ func TestPinnedPostsLeadTheFirstPage(t *testing.T) {
 // prohibited, whose detail Douyin refuses; NoHiddenPosts leaves them out.
 func TestHiddenPostsInLists(t *testing.T) {
 	s := startServer(t, Options{Seed: 32})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	likesHidden := 0
 	for _, u := range s.World().Users {
 		if u.Private {

@@ -100,10 +100,11 @@ type Options struct {
 	// with the cursor they were asked for.
 	RepeatCursorRate float64
 
-	// GuestFirstPageOnly makes user posts stop after the first page for a
-	// request without the login cookie (reported for the real service in
-	// 2026, F2 issue #435).
-	GuestFirstPageOnly bool
+	// GuestAllPages serves a guest (no login cookie) every page of a
+	// user's posts. Otherwise a guest gets the first page only: it says
+	// has_more 1, and the next page is empty with has_more 0 (reported for
+	// the real service in 2026, spec §3.4, F2 issue #435; open fact 10).
+	GuestAllPages bool
 	// LooseMsToken accepts any 164- or 184-character msToken of the right
 	// alphabet; otherwise only tokens this server issued at /web/r/token
 	// pass (the real service checks its tokens, F2 FAQ; spec §11 fact 9).

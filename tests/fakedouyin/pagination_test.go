@@ -107,7 +107,7 @@ func (s *Server) listTimes(endpoint, secUID string) map[string]int64 {
 
 func TestPostsPagination(t *testing.T) {
 	s := startServer(t, Options{Seed: 11, PostsPerUser: 47})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	for _, u := range s.World().Users {
 		for _, count := range []int{20, 7, 50} {
 			got, empties := walkTimeList(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, count)
@@ -146,7 +146,7 @@ func TestLikesPagination(t *testing.T) {
 
 func TestEmptyPageQuirk(t *testing.T) {
 	s := startServer(t, Options{Seed: 13, PostsPerUser: 200, EmptyPageQuirk: true})
-	c := newClient(t, s)
+	c := newClient(t, s).loggedIn() // whole posts lists: a guest gets the first page only
 	total := 0
 	for _, u := range s.World().Users {
 		got, empties := walkTimeList(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20)
@@ -169,15 +169,26 @@ func TestEmptyPageQuirk(t *testing.T) {
 	}
 }
 
+// A guest gets the first page of a user's posts: it says has_more 1, the
+// next is empty with has_more 0. Logged in, or with GuestAllPages, every
+// page comes.
 func TestGuestFirstPageOnly(t *testing.T) {
-	s := startServer(t, Options{Seed: 14, GuestFirstPageOnly: true})
+	s := startServer(t, Options{Seed: 14})
 	c := newClient(t, s)
 	u := s.World().Users[0]
 	if w := walkTime(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20); len(w.ids)+len(w.hidden) != 20 {
 		t.Errorf("guest walked %d posts, want only the first page (20)", len(w.ids)+len(w.hidden))
 	}
+	v := c.webJSON("/aweme/v1/web/aweme/post/", "max_cursor=0&count=20&sec_user_id="+u.SecUID)
+	if i64(v["has_more"]) != 1 {
+		t.Errorf("a guest's first page says has_more %v, want 1", v["has_more"])
+	}
 	if got, _ := walkTimeList(t, c.loggedIn(), "/aweme/v1/web/aweme/post/", u.SecUID, 20); strings.Join(got, ",") != strings.Join(postIDs(u.Listed(false)), ",") {
 		t.Errorf("logged in walked %d posts, want %d", len(got), len(u.Posts))
+	}
+	s.SetOptions(func(o *Options) { o.GuestAllPages = true })
+	if got, _ := walkTimeList(t, c, "/aweme/v1/web/aweme/post/", u.SecUID, 20); strings.Join(got, ",") != strings.Join(postIDs(u.Listed(false)), ",") {
+		t.Errorf("GuestAllPages: a guest walked %d posts, want %d", len(got), len(u.Posts))
 	}
 }
 

@@ -89,6 +89,10 @@ func defaultOptions() fakedouyin.Options {
 	o := fakedouyin.NewDefault()
 	o.Users = 3
 	o.PostsPerUser = 30
+	// Most tests read whole posts lists without a login cookie; Douyin
+	// (and the fake by default) shows a guest only the first page, which
+	// guest_test.go tests.
+	o.GuestAllPages = true
 	return o
 }
 

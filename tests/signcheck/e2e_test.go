@@ -48,7 +48,8 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // returns the signed requests the client sent.
 func run(t *testing.T, scheme sign.Scheme) []sent {
 	t.Helper()
-	fake, err := fakedouyin.Start(fakedouyin.Options{Seed: 7, Users: 1, PostsPerUser: 25})
+	// Every page as a guest: the signatures of later pages are checked too.
+	fake, err := fakedouyin.Start(fakedouyin.Options{Seed: 7, Users: 1, PostsPerUser: 25, GuestAllPages: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,5 +69,6 @@ func (c *cli) browserLogin(s *settings, o loginOptions) int {
 		return c.fail(err)
 	}
 	fmt.Fprintf(c.stdout, "cookie saved to %s (mode 0600)\n", o.cookieFile)
+	fmt.Fprintln(c.stdout, "a running mount takes it within account.cookie_watch, or at once on SIGHUP (kill -HUP <pid>)")
 	return 0
 }

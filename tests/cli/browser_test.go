@@ -82,7 +82,7 @@ func TestLoginFromBrowser(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("status %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"in firefox profile default-release", "logged in: yes", "cookie saved to " + cookieFile + " (mode 0600)"} {
+	for _, want := range []string{"in firefox profile default-release", "logged in: yes", "cookie saved to " + cookieFile + " (mode 0600)", "a running mount takes it"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}

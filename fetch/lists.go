@@ -95,7 +95,10 @@ func (c *Client) UserPosts(secUID string) *Pager[Post] {
 	})
 }
 
-// UserLikes lists the posts a user liked. Douyin does not say "private":
+// UserLikes lists the posts a user liked, in Douyin's order (by like time,
+// so not by create time). Its max_cursor is taken as it comes: in the real
+// capture it is no item's create_time, and what it counts is an open fact
+// (§11 fact 3). Douyin does not say "private":
 // a hidden likes list comes back as an empty page. So when the first page
 // is empty, the profile is asked once (show_favorite_list false means
 // private) and the answer is ErrPrivate; otherwise the list is just empty.

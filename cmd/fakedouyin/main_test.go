@@ -61,6 +61,8 @@ func TestRun(t *testing.T) {
 		done <- run(ctx, []string{"--config-out", conf, "--login", "--users", "2", "--posts", "5",
 			"--big-video", "2MiB", "--api-latency", "1ms", "--conn-bandwidth", "40MB", "--empty-pages", "--dead-mirror",
 			"--empty-page-run", "4", "--repeat-cursor-rate", "0.1",
+			"--no-pinned", "--no-hidden-posts", "--likes-by-create-time", "--loose-mstoken", "--detail-accepts-xbogus",
+			"--no-cookie-check", "--guest-all-pages",
 			"--live-cut-every", "-1s", "--live-cut-after", "2MB", "--live-cut-stall", "--end-room-after", "1h",
 			"--throttle-rate", "100", "--throttle-period", "2s", "--verify-page", "html", "--verify-page", ""}, pw, io.Discard)
 		pw.Close()

@@ -15,6 +15,18 @@
 //     body, as the real service does. So do the mix list and the live
 //     "enter" endpoint without a ttwid cookie this server issued (or the
 //     login cookie, which carries one).
+//   - www API requests need a browser's cookie: the login cookie's session,
+//     or a guest's ttwid issued here and an s_v_web_id of the verifyFp
+//     shape (Options.NoCookieCheck). The msToken parameter must be one
+//     this server issued (Options.LooseMsToken), and aweme/detail refuses
+//     X-Bogus, as the real one has since 2024 (Options.DetailAcceptsXBogus).
+//     Each refusal is the empty 200.
+//   - A guest gets only the first page of a user's posts: the next page is
+//     empty with has_more 0 (Options.GuestAllPages).
+//   - A posts list's first page starts with older pinned posts, is_top 1
+//     (User.Pinned; Options.NoPinned). Posts and likes lists carry posts
+//     marked status.is_delete or is_prohibited (User.Removed;
+//     Options.NoHiddenPosts).
 //   - A missing or malformed endpoint parameter answers
 //     {"status_code": 5, "status_msg": "参数不合法"}.
 //   - Login-only endpoints (favourites, collect folders, folder videos)
@@ -44,7 +56,10 @@
 //     empty page with has_more 0, an assumption (spec §11, open fact 5).
 //     Options.NoPrivateUser leaves it out.
 //   - Pagination follows spec §3: posts and likes page by max_cursor, the
-//     last item's create_time in ms; favourites by a 16-digit cursor (the
+//     last item's create_time in ms for posts, its like time for likes
+//     (User.LikeTimes: out of create-time order, a cursor that is no
+//     item's create_time, as in the real capture;
+//     Options.LikesByCreateTime); favourites by a 16-digit cursor (the
 //     collect time in µs); collect folders, folder videos, mixes and the
 //     mix list by an opaque cursor (an offset). count is capped at 20.
 //     has_more is 0/1, except on the collect-folder and mix lists, where it

@@ -2,17 +2,21 @@ package mount_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/douyinfs/douyinfs/fetch/media"
+	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/douyinfs/douyinfs/tests/fakedouyin"
 )
 
@@ -299,5 +303,63 @@ func TestLiveHLSStream(t *testing.T) {
 	e.run("ffprobe", "-v", "error", out)
 	if _, err := os.Stat(dir + "/stream.flv"); !os.IsNotExist(err) {
 		t.Errorf("stat stream.flv of an HLS-only room: %v, want ENOENT", err)
+	}
+}
+
+// pathLog collects the paths the fake was asked for (its debug log).
+type pathLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *pathLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *pathLog) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "path" {
+			l.mu.Lock()
+			l.paths = append(l.paths, a.Value.String())
+			l.mu.Unlock()
+		}
+		return true
+	})
+	return nil
+}
+func (l *pathLog) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *pathLog) WithGroup(string) slog.Handler      { return l }
+
+func (l *pathLog) live() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, p := range l.paths {
+		if strings.HasPrefix(p, "/live/") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// [live] quality picks the stream: the first preferred quality the room
+// offers (an unknown name is skipped), for FLV and for HLS alike.
+func TestLiveQuality(t *testing.T) {
+	log := &pathLog{}
+	o := defaultOptions()
+	o.Log = slog.New(log)
+	e := start(t, setup{opts: o, tweak: func(c *dfs.Config) { c.LiveQuality = []string{"BLUE_RAY", "SD2", "HD1"} }})
+	e.sh(fmt.Sprintf("head -c 1000 '%s' > /dev/null", e.path("live", e.world.LivingRoom().WebRID, "stream.flv")))
+	e.sh(fmt.Sprintf("head -c 1000 '%s' > /dev/null", e.path("live", e.world.HLSRoom().WebRID, "stream.ts")))
+	var flv, hls int
+	for _, p := range log.live() {
+		switch {
+		case strings.HasSuffix(p, "_sd.flv"):
+			flv++
+		case strings.Contains(p, "_sd/"):
+			hls++
+		default:
+			t.Errorf("asked for %s; want only the SD2 streams (suffix _sd)", p)
+		}
+	}
+	if flv == 0 || hls == 0 {
+		t.Errorf("SD2 asked for %d times (FLV) and %d times (HLS); want both", flv, hls)
 	}
 }

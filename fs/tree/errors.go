@@ -3,7 +3,6 @@ package tree
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"syscall"
 
@@ -12,14 +11,19 @@ import (
 )
 
 // Errno maps an error from fetch to what the caller sees: a post or user that
-// does not exist is ENOENT, anything else (network, rejected, timeout) is
-// EIO. A private list is not an error at all; callers check isPrivate first.
+// does not exist is ENOENT, a caller that was interrupted (the kernel's
+// INTERRUPT cancels the operation's context; API calls themselves are
+// detached from it) EINTR, so that it asks again, anything else (network,
+// rejected, timeout) EIO. A private list is not an error at all; callers
+// check isPrivate first.
 func Errno(err error) syscall.Errno {
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, fetch.ErrNotFound), isGone(err):
 		return syscall.ENOENT
+	case errors.Is(err, context.Canceled):
+		return syscall.EINTR
 	default:
 		return syscall.EIO
 	}
@@ -41,12 +45,13 @@ func (t *Tree) Fail(op, what string, err error) syscall.Errno {
 		t.log.Debug("not found", "op", op, "what", what, "err", err)
 		return e
 	}
-	t.countError()
-	level := slog.LevelWarn
-	if errors.Is(err, context.Canceled) {
-		level = slog.LevelDebug // the caller gave up (interrupted)
+	if e == syscall.EINTR {
+		// The caller was interrupted and asks again: not a failure.
+		t.log.Debug("operation interrupted", "op", op, "what", what, "err", err)
+		return e
 	}
-	t.log.Log(context.Background(), level, "operation failed", "op", op, "what", what, "err", err)
+	t.countError()
+	t.log.Warn("operation failed", "op", op, "what", what, "err", err)
 	return e
 }
 

@@ -51,7 +51,10 @@ type Config struct {
 	MaxEmptyPages  int    // at least 1
 	MaxPages       int    // 0 = no cap
 	VideoQuality   string // "best", "h264", "smallest"
-	Logger         *slog.Logger
+	// RiskPause is how long every API request is held back once Douyin's
+	// risk control refuses one (risk.go); it doubles while refusals go on.
+	RiskPause time.Duration
+	Logger    *slog.Logger
 	// Proxy is how API connections reach their hosts [direct].
 	Proxy httpx.Proxy
 }
@@ -82,6 +85,7 @@ func DefaultConfig() Config {
 		PageSize:       20,
 		MaxEmptyPages:  3,
 		VideoQuality:   QualityBest,
+		RiskPause:      30 * time.Second,
 	}
 }
 
@@ -133,8 +137,8 @@ func (c Config) check() error {
 		return errors.New("fetch: no User-Agent")
 	case c.Timeout <= 0:
 		return fmt.Errorf("fetch: Timeout %v is not positive", c.Timeout)
-	case c.Retries < 0 || c.RetryBackoff < 0:
-		return fmt.Errorf("fetch: Retries %d or RetryBackoff %v is negative", c.Retries, c.RetryBackoff)
+	case c.Retries < 0 || c.RetryBackoff < 0 || c.RiskPause < 0:
+		return fmt.Errorf("fetch: Retries %d, RetryBackoff %v or RiskPause %v is negative", c.Retries, c.RetryBackoff, c.RiskPause)
 	case c.MaxConnections <= 0 || c.MaxBody <= 0 || c.PageSize <= 0:
 		return fmt.Errorf("fetch: MaxConnections %d, MaxBody %d and PageSize %d must be positive", c.MaxConnections, c.MaxBody, c.PageSize)
 	case c.MaxEmptyPages < 1 || c.MaxPages < 0:
@@ -161,6 +165,8 @@ type Client struct {
 	// later failures (every token refresh) only a debug line.
 	msTokenWarned atomic.Bool
 	stats         statsCounter
+	risk          *circuit     // back-off as a whole from risk control (risk.go)
+	login         loginState   // whether Douyin said the session expired
 	feedIndex     atomic.Int64 // refresh_index of the next home feed call
 
 	// now and jitter are replaceable in tests; jitter(n) is uniform in [0,n).
@@ -202,6 +208,7 @@ func NewClient(cfg Config) (*Client, error) {
 		now:     time.Now,
 		jitter:  func(n int64) int64 { return rand.Int64N(n) },
 		stats:   newStatsCounter(),
+		risk:    newCircuit(cfg.RiskPause, log),
 	}
 	c.cookie.Store(&cfg.Cookie)
 	c.verifyFp = sign.VerifyFp(time.Now().UnixMilli(), rand.IntN)
@@ -276,7 +283,10 @@ func cookieValue(cookie, name string) string {
 
 // Stats returns a snapshot of the client's counters.
 func (c *Client) Stats() ClientStats {
-	return c.stats.snapshot()
+	s := c.stats.snapshot()
+	s.Risk = c.risk.snapshot()
+	s.Risk.LoginExpired = c.login.get()
+	return s
 }
 
 // ClientStats are counters for .douyinfs/stats.json and metrics.
@@ -285,6 +295,7 @@ type ClientStats struct {
 	Errors   map[string]int64 // by endpoint name
 	Retries  int64
 	Rejected int64 // empty bodies
+	Risk     RiskStats
 }
 
 type statsCounter struct {

@@ -82,12 +82,13 @@ var (
 
 // call performs an API request and returns its JSON body. It fetches the
 // tokens first when needed, signs every attempt afresh, and turns the
-// answers that are not JSON into typed errors: 429/444 are ErrRateLimited,
-// other statuses *HTTPError. An empty body (the anti-bot answer, §4.1) and
-// a body that is not JSON (cut short, §10.2) are transient, as F2 treats
-// them (§1.6): retried within Config.Retries and ctx's deadline, the first
-// empty body with fresh tokens. After the last attempt an empty body is
-// ErrRejected and broken JSON goes to the decoder, which says ErrMalformed.
+// answers that are not JSON into typed errors: 429 is ErrRateLimited, risk
+// answers (444, verify pages) *RiskError, other statuses *HTTPError. A body
+// that is not JSON (cut short, §10.2) is transient: retried within
+// Config.Retries and ctx's deadline, then the decoder says ErrMalformed.
+// An empty body (the anti-bot answer, §4.1) is retried once with fresh
+// tokens; another one is a risk answer (risk.go), and the last one is
+// ErrRejected.
 // referer "" means the www base + "/".
 func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer string) ([]byte, error) {
 	if ep.login && !c.LoggedIn() {
@@ -98,27 +99,30 @@ func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer st
 		return nil, fmt.Errorf("%s: %w", ep.name, err)
 	}
 	refreshed := false
-	check := func(resp httpResp) (string, error) {
+	check := func(resp httpResp) (verdict, error) {
 		if resp.status < 200 || resp.status > 299 {
-			return "", nil // a definite answer
+			return verdict{}, nil // a definite answer
 		}
 		if len(bytes.TrimSpace(resp.body)) == 0 {
 			c.stats.reject()
-			if !refreshed {
-				// The tokens may be stale: the next attempts get new ones.
-				refreshed = true
-				fresh, err := c.refreshTokens(ctx, tok)
-				if err != nil {
-					return "", err
-				}
-				tok = fresh
+			if refreshed {
+				// Signed right, with fresh tokens, and still empty: risk
+				// control or a refused cookie (§10.2).
+				return verdict{risk: riskEmpty}, nil
 			}
-			return "empty body (anti-bot answer)", nil
+			// The tokens may be stale: the next attempts get new ones.
+			refreshed = true
+			fresh, err := c.refreshTokens(ctx, tok)
+			if err != nil {
+				return verdict{}, err
+			}
+			tok = fresh
+			return verdict{retry: "empty body (anti-bot answer)", refused: true}, nil
 		}
 		if !json.Valid(resp.body) {
-			return "malformed JSON", nil
+			return verdict{retry: "malformed JSON"}, nil
 		}
-		return "", nil
+		return verdict{}, nil
 	}
 	resp, err := c.sendChecked(ctx, ep, func() (httpReq, error) { return c.buildAPI(ep, own, referer, tok), nil }, check)
 	if err != nil {
@@ -129,6 +133,14 @@ func (c *Client) call(ctx context.Context, ep *endpoint, own []param, referer st
 	}
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return nil, fmt.Errorf("%s: %w", ep.name, ErrRejected)
+	}
+	if ep.login {
+		// A session Douyin no longer accepts shows as status 8 here; a
+		// good answer says it is accepted again (cookie health).
+		var env envelope
+		if json.Unmarshal(resp.body, &env) == nil {
+			c.login.set(env.StatusCode == statusLoginExpired, c.log, ep.name)
+		}
 	}
 	return resp.body, nil
 }

@@ -116,49 +116,74 @@ func (c *Client) doOnce(r httpReq, deadline time.Time) (httpResp, error) {
 	return out, nil
 }
 
-// retryableStatus: 5xx, and 429/444 (rate limited or blocked, §10.1).
+// retryableStatus: 5xx and 429. A 444 is risk control (§10.1): it is not
+// retried on its own but goes through the circuit (risk.go).
 func retryableStatus(status int) bool {
-	return status >= 500 || status == http.StatusTooManyRequests || status == 444
+	return status >= 500 || status == http.StatusTooManyRequests
 }
 
 // send performs one logical request: rate limit, attempt, and retries with
-// exponential backoff and jitter on transport errors, 5xx, 429 and 444
-// (honouring Retry-After), at most Config.Retries times and never past
-// ctx's deadline. Any other response is returned for the caller to judge.
-// build makes each attempt's request.
+// exponential backoff and jitter on transport errors and 5xx, at most
+// Config.Retries times and never past ctx's deadline. A 429 pauses every
+// API request (Retry-After when given), not only this one. Requests to
+// Douyin's API hosts go through the circuit (risk.go). Any other response
+// is returned for the caller to judge. build makes each attempt's request.
 func (c *Client) send(ctx context.Context, ep *endpoint, build func() (httpReq, error)) (httpResp, error) {
 	return c.sendChecked(ctx, ep, build, nil)
 }
 
+// verdict is check's judgement of a response that is not an HTTP failure:
+// retry names why it is worth another attempt, risk names a risk answer
+// (riskEmpty); both "" means it is the answer. refused marks a retry that
+// counts against the risk budget (the first empty body, retried with fresh
+// tokens before it is taken for risk control).
+type verdict struct {
+	retry, risk string
+	refused     bool
+}
+
 // sendChecked is send with one more kind of transient failure: check looks
-// at every other response and returns why it is worth another attempt ("":
-// it is the answer), or an error that ends the request. Its retries share
-// send's budget and back-off, so a request is still at most Retries+1
-// attempts; after the last one the response is returned as it is.
-func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (httpReq, error), check func(httpResp) (string, error)) (httpResp, error) {
+// at every other response and says whether it is worth another attempt or
+// a risk answer, or returns an error that ends the request. Its retries
+// share send's budget and back-off, so a request makes at most Retries+1
+// attempts that fail transiently; after the last one the response is
+// returned as it is. Risk answers have a budget of their own, Retries+1
+// (after which the request fails with a *RiskError): their retries wait
+// for the circuit, which lets one request at a time through, and the
+// waits, not the attempts, are what a long refusal costs.
+func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (httpReq, error), check func(httpResp) (verdict, error)) (httpResp, error) {
+	guarded := ep.guarded()
+	risky := 0
 	for attempt := 0; ; attempt++ {
 		if c.closed.Load() {
 			return httpResp{}, ErrClosed
 		}
-		if err := waitRateLimit(ctx, c.limiter); err != nil {
-			return httpResp{}, err
+		probe := false
+		if guarded {
+			var err error
+			if probe, err = c.risk.admit(ctx); err != nil {
+				return httpResp{}, err
+			}
 		}
-		r, err := build()
-		if err != nil {
-			return httpResp{}, err
+		resp, v, err := c.attempt(ctx, ep, build, check, attempt)
+		if guarded {
+			o := outcomeGood
+			switch {
+			case v.risk != "":
+				o = outcomeRisk
+			case err != nil || v.retry != "":
+				o = outcomeNeutral
+			}
+			c.risk.done(probe, o, v.risk, ep.name)
 		}
-		start := time.Now()
-		c.stats.request(ep.name)
-		resp, err := c.exchange(ctx, r)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return httpResp{}, ctxErr
 			}
-			c.log.Debug("douyin request failed", "endpoint", ep.name, "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond), "err", err)
 			if !httpx.Transient(err) || attempt >= c.cfg.Retries {
 				return httpResp{}, err
 			}
-			if berr := c.backoff(ctx, ep, attempt, 0, err.Error()); berr != nil {
+			if berr := c.backoff(ctx, ep, attempt, err.Error()); berr != nil {
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return httpResp{}, ctxErr
 				}
@@ -166,37 +191,106 @@ func (c *Client) sendChecked(ctx context.Context, ep *endpoint, build func() (ht
 			}
 			continue
 		}
-		c.log.Debug("douyin request", "endpoint", ep.name, "method", r.method, "path", ep.path, "status", resp.status, "bytes", len(resp.body), "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond))
-		var retryAfter time.Duration
-		reason := ""
-		if retryableStatus(resp.status) {
-			retryAfter, _ = httpx.RetryAfter(resp.retryAfter, time.Now())
-			reason = "HTTP " + strconv.Itoa(resp.status)
-		} else if check != nil {
-			if reason, err = check(resp); err != nil {
-				return httpResp{}, err
+		var pause time.Duration
+		if resp.status == http.StatusTooManyRequests {
+			// Every request waits, this one included: at least
+			// Retry-After, else the back-off this attempt would have had.
+			pause = c.backoffDelay(attempt)
+			if ra, ok := httpx.RetryAfter(resp.retryAfter, time.Now()); ok && ra > pause {
+				pause = min(ra, maxRetryAfter)
+			}
+			if guarded {
+				c.risk.rateLimited(pause)
 			}
 		}
-		if reason == "" || attempt >= c.cfg.Retries {
+		switch {
+		case v.risk != "" || v.refused:
+			attempt-- // the transient budget is not spent
+			if risky++; risky > c.cfg.Retries {
+				if v.risk == "" {
+					return resp, nil
+				}
+				return httpResp{}, &RiskError{Signal: v.risk}
+			}
+			if v.risk == "" {
+				if berr := c.backoff(ctx, ep, 0, v.retry); berr != nil {
+					if ctxErr := ctx.Err(); ctxErr != nil {
+						return httpResp{}, ctxErr
+					}
+					return resp, nil
+				}
+				continue
+			}
+			// No back-off of its own: the next attempt waits for the
+			// circuit's probe (or fails at once when that is too late).
+			c.stats.retry()
+			continue
+		case v.retry == "" || attempt >= c.cfg.Retries:
 			return resp, nil
-		}
-		if berr := c.backoff(ctx, ep, attempt, retryAfter, reason); berr != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return httpResp{}, ctxErr
+		case resp.status == http.StatusTooManyRequests:
+			if by, ok := ctx.Deadline(); ok && time.Until(by) < pause {
+				return resp, nil // no time left to retry: report the status we have
 			}
-			return resp, nil // no time left to retry: report the status we have
+			c.stats.retry()
+			c.log.Info("douyin asks to slow down; every request waits", "endpoint", ep.name, "attempt", attempt+2, "after", pause.Round(time.Millisecond))
+			if !guarded { // the circuit's admit waits for a guarded request
+				if err := httpx.Sleep(ctx, pause, time.Time{}); err != nil {
+					return httpResp{}, err
+				}
+			}
+		default:
+			if berr := c.backoff(ctx, ep, attempt, v.retry); berr != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return httpResp{}, ctxErr
+				}
+				return resp, nil // no time left to retry: report the status we have
+			}
 		}
 	}
 }
 
-// backoff sleeps before retry number attempt+1: RetryBackoff doubled per
-// attempt, with jitter over its upper half, and at least retryAfter. It
-// fails at once when the sleep would outlast ctx's deadline.
-func (c *Client) backoff(ctx context.Context, ep *endpoint, attempt int, retryAfter time.Duration, reason string) error {
-	d := httpx.Backoff{Base: c.cfg.RetryBackoff, Max: maxRetryAfter}.Delay(attempt, c.jitter)
-	if retryAfter > d {
-		d = min(retryAfter, maxRetryAfter)
+// attempt sends one attempt and judges its answer.
+func (c *Client) attempt(ctx context.Context, ep *endpoint, build func() (httpReq, error), check func(httpResp) (verdict, error), attempt int) (httpResp, verdict, error) {
+	if err := waitRateLimit(ctx, c.limiter); err != nil {
+		return httpResp{}, verdict{}, err
 	}
+	r, err := build()
+	if err != nil {
+		return httpResp{}, verdict{}, err
+	}
+	start := time.Now()
+	c.stats.request(ep.name)
+	resp, err := c.exchange(ctx, r)
+	if err != nil {
+		c.log.Debug("douyin request failed", "endpoint", ep.name, "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond), "err", err)
+		return httpResp{}, verdict{}, err
+	}
+	c.log.Debug("douyin request", "endpoint", ep.name, "method", r.method, "path", ep.path, "status", resp.status, "bytes", len(resp.body), "attempt", attempt+1, "elapsed", time.Since(start).Round(time.Millisecond))
+	if ep.guarded() {
+		if risk := riskAnswer(resp); risk != "" {
+			return resp, verdict{risk: risk}, nil
+		}
+	}
+	if retryableStatus(resp.status) {
+		return resp, verdict{retry: "HTTP " + strconv.Itoa(resp.status)}, nil
+	}
+	if check == nil {
+		return resp, verdict{}, nil
+	}
+	v, err := check(resp)
+	return resp, v, err
+}
+
+// backoffDelay is the wait before retry number attempt+1: RetryBackoff
+// doubled per attempt, with jitter over its upper half.
+func (c *Client) backoffDelay(attempt int) time.Duration {
+	return httpx.Backoff{Base: c.cfg.RetryBackoff, Max: maxRetryAfter}.Delay(attempt, c.jitter)
+}
+
+// backoff sleeps backoffDelay before retry number attempt+1. It fails at
+// once when the sleep would outlast ctx's deadline.
+func (c *Client) backoff(ctx context.Context, ep *endpoint, attempt int, reason string) error {
+	d := c.backoffDelay(attempt)
 	if by, ok := ctx.Deadline(); ok && time.Until(by) < d {
 		return httpx.ErrNoTime // decided before counting a retry that never comes
 	}

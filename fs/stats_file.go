@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/douyinfs/douyinfs/fetch"
 )
 
 // Stats is one snapshot of every layer's counters. .douyinfs/stats.json is
@@ -33,6 +35,19 @@ type APIStats struct {
 	Errors   map[string]int64 `json:"errors"`   // by endpoint, after retries
 	Retries  int64            `json:"retries"`
 	Rejected int64            `json:"rejected"` // empty bodies: signature or cookie refused
+
+	// Risk control (fetch's circuit): "closed", "half-open" or "open";
+	// while it is not closed Douyin refuses requests and douyinfs holds
+	// them back.
+	Circuit       string           `json:"circuit"`
+	CircuitOpened int64            `json:"circuit_opened"` // times it opened
+	CircuitHeld   int64            `json:"circuit_held"`   // requests not sent because it was open
+	RiskAnswers   map[string]int64 `json:"risk_answers"`   // http_444, empty_body, verify_page, captcha_redirect
+	RatePauses    int64            `json:"rate_pauses"`    // 429s that held every request back
+	// Cookie is the cookie's health as Douyin's answers show it: "ok",
+	// "refused" (the circuit is not closed) or "login expired" (a me/
+	// endpoint said the session is over).
+	Cookie string `json:"cookie"`
 }
 
 // MediaStats count the ranged media reader (media.Stats).
@@ -93,7 +108,12 @@ func (t *fsys) snapshot() Stats {
 	var s Stats
 	if t.api != nil {
 		cs := t.api.Stats()
-		s.API = APIStats{Requests: cs.Requests, Errors: cs.Errors, Retries: cs.Retries, Rejected: cs.Rejected}
+		s.API = APIStats{Requests: cs.Requests, Errors: cs.Errors, Retries: cs.Retries, Rejected: cs.Rejected,
+			Circuit: cs.Risk.Circuit, CircuitOpened: cs.Risk.Opened, CircuitHeld: cs.Risk.Held,
+			RiskAnswers: cs.Risk.Answers, RatePauses: cs.Risk.RatePauses, Cookie: cookieHealth(cs.Risk)}
+	}
+	if s.API.RiskAnswers == nil {
+		s.API.RiskAnswers = map[string]int64{}
 	}
 	// Empty, not null, when there is no client yet or nothing was sent.
 	if s.API.Requests == nil {
@@ -148,4 +168,15 @@ func (t *fsys) snapshot() Stats {
 	s.LiveStreamsOpen = s.FS.LiveStreamsOpen
 	s.UptimeSeconds = int64(t.now().Sub(t.start) / time.Second)
 	return s
+}
+
+// cookieHealth says what Douyin's answers tell of the cookie.
+func cookieHealth(r fetch.RiskStats) string {
+	switch {
+	case r.Circuit != "" && r.Circuit != fetch.CircuitClosed:
+		return "refused"
+	case r.LoginExpired:
+		return "login expired"
+	}
+	return "ok"
 }

@@ -25,7 +25,7 @@ func TestStatsJSONShape(t *testing.T) {
 	keys := func(m map[string]any) string { return strings.Join(slices.Sorted(maps.Keys(m)), " ") }
 	want := map[string]string{
 		"":      "api api_calls api_errors bytes_fetched cache cache_hits cache_misses errors fs live_streams_open media uptime_seconds",
-		"api":   "errors rejected requests retries",
+		"api":   "circuit circuit_held circuit_opened cookie errors rate_pauses rejected requests retries risk_answers",
 		"media": "bytes_fetched open_handles prefetch_in_flight refreshes requests retries",
 		"cache": "bytes evictions hits in_flight misses",
 		"fs":    "errors hidden_posts interrupted listings_cached listings_guest_limited listings_incomplete live_reconnects live_streams_open lookups private_users xattr_requests",
@@ -44,5 +44,8 @@ func TestStatsJSONShape(t *testing.T) {
 	}
 	if r, ok := doc["api"].(map[string]any)["requests"].(map[string]any); !ok || len(r) != 0 {
 		t.Errorf("api.requests without a client: %s", b)
+	}
+	if r, ok := doc["api"].(map[string]any)["risk_answers"].(map[string]any); !ok || len(r) != 0 {
+		t.Errorf("api.risk_answers without a client: %s", b)
 	}
 }

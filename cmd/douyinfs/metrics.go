@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/douyinfs/douyinfs/fetch"
 	dfs "github.com/douyinfs/douyinfs/fs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -100,7 +101,12 @@ var (
 		"Douyin API requests sent, retries included, by endpoint.", []string{"endpoint"}, nil)
 	apiErrorsDesc = prometheus.NewDesc("douyinfs_api_errors_total",
 		"Douyin API calls that failed after their retries, by endpoint.", []string{"endpoint"}, nil)
+	riskAnswersDesc = prometheus.NewDesc("douyinfs_api_risk_answers_total",
+		"Risk-control answers from Douyin (HTTP 444, empty bodies, verify pages, captcha redirects), by kind.", []string{"kind"}, nil)
 )
+
+// circuitStates are the values of douyinfs_api_circuit_state.
+var circuitStates = map[string]int64{fetch.CircuitClosed: 0, fetch.CircuitHalfOpen: 1, fetch.CircuitOpen: 2}
 
 // figure is one number of the snapshot as a metric without labels.
 type figure struct {
@@ -122,6 +128,21 @@ var figures = []figure{
 		func(s *dfs.Stats) int64 { return s.API.Retries }),
 	counter("douyinfs_api_rejected_total", "API responses that came back empty (signature or cookie refused).",
 		func(s *dfs.Stats) int64 { return s.API.Rejected }),
+	gauge("douyinfs_api_circuit_state", "Risk-control circuit: 0 closed, 1 half-open (one probe), 2 open (Douyin refuses requests; they are held back).",
+		func(s *dfs.Stats) int64 { return circuitStates[s.API.Circuit] }),
+	counter("douyinfs_api_circuit_opened_total", "Times Douyin's refusals opened the circuit.",
+		func(s *dfs.Stats) int64 { return s.API.CircuitOpened }),
+	counter("douyinfs_api_circuit_held_total", "API requests not sent because the circuit was open.",
+		func(s *dfs.Stats) int64 { return s.API.CircuitHeld }),
+	counter("douyinfs_api_rate_pauses_total", "HTTP 429 answers that held every API request back.",
+		func(s *dfs.Stats) int64 { return s.API.RatePauses }),
+	gauge("douyinfs_cookie_login_expired", "1 when Douyin said the login cookie's session has expired (me/ needs a fresh cookie).",
+		func(s *dfs.Stats) int64 {
+			if s.API.Cookie == "login expired" {
+				return 1
+			}
+			return 0
+		}),
 
 	counter("douyinfs_media_requests_total", "Ranged media GETs.",
 		func(s *dfs.Stats) int64 { return s.Media.Requests }),
@@ -177,6 +198,7 @@ var figures = []figure{
 func (statsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- apiRequestsDesc
 	ch <- apiErrorsDesc
+	ch <- riskAnswersDesc
 	for _, f := range figures {
 		ch <- f.desc
 	}
@@ -189,6 +211,9 @@ func (c statsCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for ep, n := range s.API.Errors {
 		ch <- prometheus.MustNewConstMetric(apiErrorsDesc, prometheus.CounterValue, float64(n), ep)
+	}
+	for kind, n := range s.API.RiskAnswers {
+		ch <- prometheus.MustNewConstMetric(riskAnswersDesc, prometheus.CounterValue, float64(n), kind)
 	}
 	for _, f := range figures {
 		ch <- prometheus.MustNewConstMetric(f.desc, f.kind, float64(f.value(&s)))

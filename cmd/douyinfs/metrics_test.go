@@ -35,6 +35,9 @@ func distinctStats() dfs.Stats {
 			for i := range v.NumField() {
 				fill(v.Field(i))
 			}
+		case reflect.String:
+			// States ("closed", "ok"): their metrics map them to numbers
+			// (TestRiskMetrics); left empty here.
 		case reflect.Int64:
 			n++
 			v.SetInt(n * 1000)
@@ -88,6 +91,12 @@ func TestMetricsFromStats(t *testing.T) {
 		"api.errors":                "douyinfs_api_errors_total",
 		"api.retries":               "douyinfs_api_retries_total",
 		"api.rejected":              "douyinfs_api_rejected_total",
+		"api.circuit":               "douyinfs_api_circuit_state",
+		"api.circuit_opened":        "douyinfs_api_circuit_opened_total",
+		"api.circuit_held":          "douyinfs_api_circuit_held_total",
+		"api.risk_answers":          "douyinfs_api_risk_answers_total",
+		"api.rate_pauses":           "douyinfs_api_rate_pauses_total",
+		"api.cookie":                "douyinfs_cookie_login_expired",
 		"media.requests":            "douyinfs_media_requests_total",
 		"media.bytes_fetched":       "douyinfs_media_bytes_total",
 		"media.retries":             "douyinfs_media_retries_total",
@@ -152,7 +161,7 @@ func TestMetricsFromStats(t *testing.T) {
 		case map[string]any:
 			got := map[string]float64{}
 			for _, m := range mf.Metric {
-				if len(m.Label) != 1 || m.Label[0].GetName() != "endpoint" {
+				if len(m.Label) != 1 || (m.Label[0].GetName() != "endpoint" && m.Label[0].GetName() != "kind") {
 					t.Errorf("%s: labels %v", name, m.Label)
 					continue
 				}
@@ -243,6 +252,38 @@ func TestCheckMetricsAddr(t *testing.T) {
 	for _, bad := range []string{":9101", "0.0.0.0:9101", "192.168.1.2:9101", "[::]:9101", "example.com:80", "127.0.0.1"} {
 		if err := checkMetricsAddr(bad); err == nil {
 			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+// The circuit's state and the cookie's health are words in stats.json and
+// numbers in /metrics.
+func TestRiskMetrics(t *testing.T) {
+	for _, tc := range []struct {
+		circuit, cookie string
+		state, expired  float64
+	}{
+		{"closed", "ok", 0, 0},
+		{"half-open", "refused", 1, 0},
+		{"open", "refused", 2, 0},
+		{"closed", "login expired", 0, 1},
+	} {
+		var s dfs.Stats
+		s.API.Circuit, s.API.Cookie = tc.circuit, tc.cookie
+		s.API.RiskAnswers = map[string]int64{"http_444": 3, "empty_body": 5}
+		mfs := scrape(t, fixedStats(s))
+		if got := value(mfs["douyinfs_api_circuit_state"].Metric[0]); got != tc.state {
+			t.Errorf("%s: circuit state %v, want %v", tc.circuit, got, tc.state)
+		}
+		if got := value(mfs["douyinfs_cookie_login_expired"].Metric[0]); got != tc.expired {
+			t.Errorf("%s: login expired %v, want %v", tc.cookie, got, tc.expired)
+		}
+		answers := map[string]float64{}
+		for _, m := range mfs["douyinfs_api_risk_answers_total"].Metric {
+			answers[m.Label[0].GetValue()] = value(m)
+		}
+		if answers["http_444"] != 3 || answers["empty_body"] != 5 || len(answers) != 2 {
+			t.Errorf("risk answers %v", answers)
 		}
 	}
 }

@@ -110,6 +110,8 @@ func options() []option {
 		{key: "network.retry_backoff", help: "first back-off between retries, doubling (0: none)",
 			b: to(duration, func(s *settings) *time.Duration { return &s.API.RetryBackoff }).
 				also(func(s *settings, v time.Duration) { s.Reader.RetryBackoff = v }).valid(nonNegative)},
+		{key: "network.risk_pause", help: "how long every API request is held back once Douyin's risk control refuses one (444, empty bodies, a verify page), doubling while it goes on (0: probe again at once)",
+			b: to(duration, func(s *settings) *time.Duration { return &s.API.RiskPause }).valid(nonNegative)},
 		{key: "network.rate_limit", flag: "rate-limit", help: "API requests per second, all endpoints together, `N`",
 			b: to(number, func(s *settings) *float64 { return &s.API.RateLimit }).valid(positive)},
 		{key: "network.rate_burst", help: "API requests allowed at once above rate_limit",

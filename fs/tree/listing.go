@@ -114,7 +114,9 @@ func (l *listing[T]) begin(ctx context.Context) int {
 	stale := !l.fetched.IsZero() && l.t.now().Sub(l.fetched) > l.ttl
 	shift := l.shift
 	l.mu.Unlock()
-	if !stale {
+	if !stale || l.t.refusing() {
+		// Fresh, or Douyin refuses requests now: serve what is cached at
+		// once; the refresh is tried at the next open.
 		return shift
 	}
 	l.fetchMu.Lock()
@@ -134,6 +136,9 @@ func (l *listing[T]) begin(ctx context.Context) int {
 func (l *listing[T]) refresh(ctx context.Context) {
 	ctx, cancel := l.t.APIContext(ctx)
 	defer cancel()
+	// With something to serve, a refresh does not wait out Douyin's
+	// refusals (fetch's circuit).
+	ctx = fetch.NoRiskWait(ctx)
 	l.mu.Lock()
 	if l.early != fetch.NotStopped && l.pager != nil {
 		// Fetch the tail again, from where the list stopped, as it is read.

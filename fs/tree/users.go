@@ -200,7 +200,7 @@ func (t *Tree) userFolder(key, secUID, name string) *Fixed {
 				return Child{}, syscall.ENOENT
 			}
 			e = Entry{Name: child, Key: keyAvatar(secUID)}
-			return Child{Entry: e, Node: &MediaFile{Item: avatarMedia(u), What: "avatar of " + name}}, 0
+			return Child{Entry: e, Node: &MediaFile{Item: t.avatarMedia(u), What: "avatar of " + name}}, 0
 		default: // nameLive
 			if !living(u) {
 				return Child{}, syscall.ENOENT
@@ -224,12 +224,30 @@ func (t *Tree) userPostsFolder(key, name, secUID string) *Posts {
 
 // avatarMedia is a user's largest avatar. A new avatar gets a new URL, so
 // the cache key includes a hash of the URL's path: a changed picture is
-// never served with the old one's cached size.
-func avatarMedia(u *fetch.User) *media.Item {
+// never served with the old one's cached size. Its URL expires like any
+// media URL: a fresh profile gives a new one for the same path, and a
+// different path (a new picture) fails the read rather than mix the two.
+func (t *Tree) avatarMedia(u *fetch.User) *media.Item {
 	path, _, _ := strings.Cut(u.AvatarURLs[0], "?")
 	h := fnv.New32a()
 	h.Write([]byte(path))
-	return &media.Item{Key: "avatar/" + u.SecUID + "/" + strconv.FormatUint(uint64(h.Sum32()), 16), URLs: u.AvatarURLs}
+	secUID := u.SecUID
+	return &media.Item{Key: "avatar/" + secUID + "/" + strconv.FormatUint(uint64(h.Sum32()), 16), URLs: u.AvatarURLs,
+		Refresh: func(ctx context.Context) ([]string, error) {
+			ctx, cancel := t.APIContext(ctx)
+			defer cancel()
+			f, err := t.api.UserProfile(ctx, secUID)
+			if err != nil {
+				return nil, err
+			}
+			if len(f.AvatarURLs) == 0 {
+				return nil, errors.New("the fresh profile has no avatar")
+			}
+			if p, _, _ := strings.Cut(f.AvatarURLs[0], "?"); p != path {
+				return nil, errors.New("the avatar changed since the file was opened")
+			}
+			return f.AvatarURLs, nil
+		}}
 }
 
 // missingConfiguredUser names the configured user err says Douyin does not

@@ -148,9 +148,10 @@ func (p *prefetcher) windowLocked() int64 {
 }
 
 // maxRunBytes caps one read-ahead request: big enough that the time to first
-// byte is small against the transfer, small enough that runs of one window
-// spread over the connections.
-const maxRunBytes = 16 << 20
+// byte is small against the transfer (30 ms against 32 MiB at 40 MB/s is
+// 3.5 %; with 16 MiB runs it was 7 % of a CDN's bandwidth), small enough
+// that runs of one window spread over the connections.
+const maxRunBytes = 32 << 20
 
 // pumpLocked claims runs of blocks up to the window's end, at most Parallel
 // runs in flight.

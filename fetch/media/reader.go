@@ -64,7 +64,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		PrefetchStart:   1 << 20,
-		PrefetchMax:     64 << 20,
+		PrefetchMax:     128 << 20,
 		Parallel:        4,
 		MaxConnections:  16,
 		Timeout:         15 * time.Second,

@@ -21,6 +21,8 @@
 #   DOUYINFS_OLD=BINARY  also run this douyinfs (say, built from an older
 #                        commit) as the tool douyinfs-old: before and after
 #                        in the same run, on the same fake
+#   BENCH_FAKE_FLAGS="..." more flags for every fake started (say, the knobs
+#                        that let an older douyinfs talk to today's fake)
 #   BENCH_BEFORE=FILE    results.tsv of an earlier run (kept with BENCH_KEEP=1),
 #                        when an older douyinfs needs its own older fake: its
 #                        douyinfs and curl figures become two more columns,
@@ -123,7 +125,8 @@ start_fake() {
   local name=$1; shift
   stop_fake
   FAKE_CONF=$work/$name.toml
-  "$FAKEDOUYIN" --config-out "$FAKE_CONF" "$@" >"$work/$name.out" 2>"$work/$name.log" &
+  # shellcheck disable=SC2086 # BENCH_FAKE_FLAGS is a list of flags
+  "$FAKEDOUYIN" --config-out "$FAKE_CONF" "$@" ${BENCH_FAKE_FLAGS:-} >"$work/$name.out" 2>"$work/$name.log" &
   fake_pid=$!
   for _ in $(seq 200); do
     [ -s "$work/$name.out" ] && [ -s "$FAKE_CONF" ] && break
@@ -678,6 +681,7 @@ if has_tool httpdirfs; then
   note "httpdirfs $(httpdirfs --version 2>&1 | awk 'NR == 1 {print $NF}') (Debian) makes one blocking ranged GET per FUSE read of at most 128 KiB and spends about 100 ms on each here even unthrottled (random reads: about 130 ms each with the 30 ms TTFB), hence its ~1–2 MB/s. Its --cache mode (which with this fake also needs --no-range-check) crashes when a file is closed while its background download runs (\"Cache_free: could not destroy bgt_lock\"), which every capped or partial read here does, so it runs without."
 fi
 want rss && note "Peak RSS is the highest VmRSS polled every 20 ms or the process's VmHWM, whichever is larger. The $PAR_READERS readers share the one $PAR_SIZE video: they start at evenly spaced offsets, wrap around, and drop what they have read from the page cache (POSIX_FADV_DONTNEED) so that no reader is served by another's pages; a tool's own cache may still serve them."
+[ -n "${BENCH_FAKE_FLAGS:-}" ] && note "Every fake of this run had $BENCH_FAKE_FLAGS: the knobs that switch off hostile behaviour an older douyinfs does not know (the media path of today's douyinfs reads the same either way)."
 for n in "${late_notes[@]}"; do note "$n"; done
 printf 'V\t%s\n' "$("$DOUYINFS" version 2>/dev/null | head -n1 | sed 's/^douyinfs //')" >>"$results"
 if [ -n "${BENCH_BEFORE:-}" ]; then

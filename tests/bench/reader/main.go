@@ -215,7 +215,11 @@ func (f *fakeServer) stop() {
 // startFake runs cmd/fakedouyin and resolves its big video through the API.
 func startFake(bin, dir string, args ...string) (*fakeServer, error) {
 	cfg := filepath.Join(dir, "fake.toml")
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--config-out", cfg}, args...)...)
+	// The reader is told each video's size from the API, as douyinfs is,
+	// and the bench compares the bytes with that size: data_size must be
+	// the length served (the fake's default of wrong sizes is tested by
+	// the mount tests, not measured here).
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--config-out", cfg, "--exact-data-size"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -377,7 +381,8 @@ func firstBytes(m *media.Item, blocks *cache.Blocks) (float64, error) {
 
 // curl fetches url (or a range of it) and returns curl's own total time.
 func curl(url, rng string) (sec float64, n int64, err error) {
-	args := []string{"-s", "-f", "-o", "/dev/null", "-w", "%{time_total} %{size_download}"}
+	// The Referer the CDN wants from a browser (and from douyinfs).
+	args := []string{"-s", "-f", "-o", "/dev/null", "-w", "%{time_total} %{size_download}", "-H", "Referer: " + media.DefaultConfig().Referer}
 	if rng != "" {
 		args = append(args, "-r", rng)
 	}

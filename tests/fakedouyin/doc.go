@@ -47,6 +47,14 @@
 //   - Off by default: 404/410 from the CDN (Options.CDNGoneRate for a
 //     share of requests, Options.GoneMirror for mirror m0) and a CDN that
 //     ignores Range (Options.IgnoreRange: 200 with the whole body).
+//   - Off by default: risk control (risk.go). Past Options.ThrottleRate
+//     API requests a second: 429 without Retry-After, then 444, then empty
+//     bodies for Options.ThrottlePeriod, then normal (a client that stays
+//     away while refused is forgiven). Options.VerifyPage answers every
+//     API request with a captcha page: VerifyHTML (an HTML 200) or
+//     VerifyRedirect (a 302 to /verifycenter/captcha/v2, served here).
+//     Thresholds and durations are unknown for the real service (spec §11
+//     open fact 14).
 //   - aweme/detail names a video's gears otherwise than the lists (adapt_*
 //     against normal_*, as in the real detail capture): the same files,
 //     except one re-encode of another size (Post.DetailRenditions;
@@ -92,6 +100,7 @@
 //	/cdn/<mirror>/<signature>/<expiry hex>/video/tos/cn/tos-cn-ve-15/<media id>/?...   videos
 //	/live/stream-<id>_<quality>.flv      endless FLV of a living room
 //	/live/stream-<id>_<quality>/index.m3u8 and /<n>.ts   live HLS
+//	/verifycenter/captcha/v2             the captcha page VerifyRedirect sends to
 //	/files/                              plain HTML index of every media file
 //	/_fake/stats (GET), /_fake/reset (POST)   counters
 //

@@ -2,6 +2,7 @@ package fs
 
 import (
 	"context"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/douyinfs/douyinfs/fs/tree"
@@ -13,6 +14,11 @@ import (
 type dirNode struct {
 	node
 	f tree.Folder
+	// kernelCopy is 1 + the version (tree.VersionedStream) of the entries
+	// the kernel read whole from this directory, 0 when none: while the
+	// folder stays at that version the kernel may answer readdir from its
+	// own copy (FOPEN_CACHE_DIR), the cheapest `ls -l` there is.
+	kernelCopy atomic.Uint64
 }
 
 func (d *dirNode) fill(ctx context.Context, out *fuse.Attr) syscall.Errno {
@@ -29,7 +35,20 @@ func (d *dirNode) OpendirHandle(ctx context.Context, flags uint32) (gofs.FileHan
 	if errno != 0 {
 		return nil, 0, errno
 	}
-	return &dirHandle{self: d.StableAttr().Ino, src: s}, 0, 0
+	h := &dirHandle{self: d.StableAttr().Ino, src: s, whole: true}
+	vs, ok := s.(tree.VersionedStream)
+	if !ok {
+		return h, 0, 0
+	}
+	h.dir, h.versioned = d, vs
+	if v, _ := vs.Version(); d.kernelCopy.Load() != v+1 {
+		// The kernel may hold an older copy, or part of one (a reader that
+		// stopped early): drop it before it answers from it. The folder
+		// refreshed in Open above, so v is what this open shows.
+		d.kernelCopy.Store(0)
+		d.NotifyContent(0, 0)
+	}
+	return h, fuse.FOPEN_CACHE_DIR | fuse.FOPEN_KEEP_CACHE, 0
 }
 
 func (d *dirNode) Lookup(ctx context.Context, name string, out *fuse.EntryOut) (*gofs.Inode, syscall.Errno) {

@@ -27,6 +27,12 @@ type dirHandle struct {
 	self uint64 // inode number of the directory, for "."
 	src  tree.Stream
 	off  uint64
+	// whole: read from offset 0 with no seek elsewhere, so reaching the
+	// end means the kernel saw every entry. dir and versioned are set for
+	// folders the kernel may keep a copy of.
+	whole     bool
+	dir       *dirNode
+	versioned tree.VersionedStream
 }
 
 const (
@@ -52,6 +58,9 @@ func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Err
 		errno = syscall.EIO
 	}
 	if errno != 0 || !ok {
+		if errno == 0 {
+			h.readWhole()
+		}
 		return nil, errno
 	}
 	h.off = next + dotEntries
@@ -59,8 +68,25 @@ func (h *dirHandle) Readdirent(ctx context.Context) (*fuse.DirEntry, syscall.Err
 	return &de, 0
 }
 
+// readWhole records, at the end of the folder, that the kernel has read
+// all of its entries at their current version, unless this handle skipped
+// some or entries moved while it read.
+func (h *dirHandle) readWhole() {
+	if !h.whole || h.dir == nil {
+		return
+	}
+	if v, inPlace := h.versioned.Version(); inPlace {
+		h.dir.kernelCopy.Store(v + 1)
+	}
+}
+
 // Seekdir supports rewinddir and telldir/seekdir: offsets are positions.
 func (h *dirHandle) Seekdir(ctx context.Context, off uint64) syscall.Errno {
+	if off == 0 {
+		h.whole = true
+	} else if off != h.off {
+		h.whole = false
+	}
 	h.off = off
 	return 0
 }

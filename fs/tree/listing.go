@@ -53,6 +53,12 @@ type listing[T any] struct {
 	hidden  int
 	fetched time.Time // when the top of the list was last confirmed
 	shift   int       // entries prepended by refreshes; open handles adjust by it
+	// changes counts every change of the entries (a page appended, a
+	// refresh prepending, a reset): a directory whose entries the kernel
+	// cached at one count may keep them while the count holds. moves
+	// counts the changes that move entries to other offsets (prepends and
+	// resets).
+	changes, moves uint64
 }
 
 type listEntry[T any] struct {
@@ -78,6 +84,8 @@ func newListing[T any](t *Tree, what string, order listOrder, ttl time.Duration,
 }
 
 func (l *listing[T]) resetLocked() {
+	l.changes++
+	l.moves++
 	l.entries = nil
 	l.byName = map[string]int{}
 	l.byID = map[string]int{}
@@ -144,6 +152,7 @@ func (l *listing[T]) refresh(ctx context.Context) {
 		// Fetch the tail again, from where the list stopped, as it is read.
 		l.pager.ResumeFrom(l.pager.Cursor())
 		l.complete = false
+		l.changes++ // the kernel's copy ends where the list stopped
 	}
 	l.mu.Unlock()
 	var err error
@@ -199,6 +208,8 @@ func (l *listing[T]) refreshTop(ctx context.Context) error {
 	}
 	l.entries = append(add, l.entries...)
 	l.shift += len(add)
+	l.changes++
+	l.moves++
 	l.reindexLocked()
 	return nil
 }
@@ -329,6 +340,7 @@ func (l *listing[T]) fetchMore(ctx context.Context, satisfied func() bool) error
 }
 
 func (l *listing[T]) appendLocked(items []T, done bool) {
+	l.changes++
 	if l.fetched.IsZero() {
 		l.fetched = l.t.now()
 	}
@@ -410,6 +422,23 @@ func (l *listing[T]) reindexLocked() {
 }
 
 // currentShift is the number of entries prepended so far.
+// openState is what a directory handle opened now sees: the shift its
+// offsets are relative to and the count of moves so far.
+func (l *listing[T]) openState() (shift int, moves uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.shift, l.moves
+}
+
+// cacheVersion is the count of changes now, and whether every entry is
+// still where a handle opened after the given count of moves put it (only
+// appends since).
+func (l *listing[T]) cacheVersion(moves uint64) (uint64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.changes, l.moves == moves
+}
+
 func (l *listing[T]) currentShift() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -47,6 +47,16 @@ type Stream interface {
 	Next(ctx context.Context, off uint64) (e Entry, next uint64, ok bool, errno syscall.Errno)
 }
 
+// VersionedStream is a Stream of a folder that counts the changes of its
+// entries. Version is the count now, and whether every entry is still at
+// the offset this stream gave it (nothing inserted before it since the
+// stream was opened). A kernel that read the whole folder at one count may
+// keep its copy of the entries while the count holds.
+type VersionedStream interface {
+	Stream
+	Version() (changes uint64, inPlace bool)
+}
+
 // Child is a lookup's answer.
 type Child struct {
 	Entry

@@ -47,7 +47,9 @@ func (d *Posts) list() *listing[fetch.Post] {
 
 func (d *Posts) Open(ctx context.Context) (Stream, syscall.Errno) {
 	l := d.list()
-	return &postsStream{d: d, l: l, shift: l.begin(ctx)}, 0
+	l.begin(ctx)
+	shift, moves := l.openState()
+	return &postsStream{d: d, l: l, shift: shift, moves: moves}, 0
 }
 
 // postsStream streams a post list. A post shows up to four entries (the
@@ -55,10 +57,13 @@ func (d *Posts) Open(ctx context.Context) (Stream, syscall.Errno) {
 type postsStream struct {
 	d     *Posts
 	l     *listing[fetch.Post]
-	shift int // the listing's shift when the directory was opened
+	shift int    // the listing's shift when the directory was opened
+	moves uint64 // and its count of moves
 }
 
 const entriesPerPost = 4
+
+func (s *postsStream) Version() (uint64, bool) { return s.l.cacheVersion(s.moves) }
 
 func (s *postsStream) Next(ctx context.Context, off uint64) (Entry, uint64, bool, syscall.Errno) {
 	idx, sub := int(off/entriesPerPost), int(off%entriesPerPost)
@@ -162,7 +167,9 @@ type Paged[T any] struct {
 
 func (d *Paged[T]) Open(ctx context.Context) (Stream, syscall.Errno) {
 	l := d.list()
-	return &pagedStream[T]{d: d, l: l, shift: l.begin(ctx)}, 0
+	l.begin(ctx)
+	shift, moves := l.openState()
+	return &pagedStream[T]{d: d, l: l, shift: shift, moves: moves}, 0
 }
 
 func (d *Paged[T]) Lookup(ctx context.Context, name string) (Child, syscall.Errno) {
@@ -181,7 +188,10 @@ type pagedStream[T any] struct {
 	d     *Paged[T]
 	l     *listing[T]
 	shift int
+	moves uint64
 }
+
+func (s *pagedStream[T]) Version() (uint64, bool) { return s.l.cacheVersion(s.moves) }
 
 func (s *pagedStream[T]) Next(ctx context.Context, off uint64) (Entry, uint64, bool, syscall.Errno) {
 	i := int(off) + s.l.currentShift() - s.shift

@@ -267,12 +267,22 @@ func (b *circuit) rateLimited(d time.Duration) {
 	}
 }
 
-// Refusing reports whether the circuit is not closed: a listing that has
-// content should serve it rather than wait for Douyin.
-func (c *Client) Refusing() bool {
-	c.risk.mu.Lock()
-	defer c.risk.mu.Unlock()
-	return c.risk.state != CircuitClosed
+// Refusing reports whether a request now would have to wait for the
+// circuit (open and in its pause, or half-open with the probe out): a
+// listing that has content serves it rather than wait. Once the pause is
+// over it is false, so that a refresh may be the probe.
+func (c *Client) Refusing() bool { return c.risk.refusing() }
+
+func (b *circuit) refusing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch b.state {
+	case CircuitOpen:
+		return time.Now().Before(b.reopen)
+	case CircuitHalfOpen:
+		return b.probing
+	}
+	return false
 }
 
 // RiskStats are the circuit's figures for .douyinfs/stats.json and

@@ -55,8 +55,14 @@ func TestCircuit(t *testing.T) {
 		if probe, err := b.admit(ctx); probe || err != nil {
 			t.Fatalf("closed: probe %v, %v", probe, err)
 		}
+		if b.refusing() {
+			t.Fatal("closed, refusing")
+		}
 		b.done(false, outcomeRisk, riskHTTP444, "user_posts")
 		start := time.Now()
+		if !b.refusing() {
+			t.Fatal("open, in the pause, not refusing")
+		}
 
 		// A deadline shorter than the pause: refused at once, not sent.
 		short, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -103,6 +109,9 @@ func TestCircuit(t *testing.T) {
 		if _, err := b.admit(NoRiskWait(ctx)); !errors.As(err, &re) || time.Since(start) != 10*time.Second {
 			t.Fatalf("half-open, NoRiskWait: %v after %v", err, time.Since(start))
 		}
+		if !b.refusing() {
+			t.Fatal("half-open with the probe out, not refusing")
+		}
 
 		// The probe is refused: open again for twice the pause.
 		b.done(true, outcomeRisk, riskEmpty, "user_posts")
@@ -117,6 +126,9 @@ func TestCircuit(t *testing.T) {
 			t.Fatalf("after a neutral probe: %+v", third)
 		}
 		b.done(true, outcomeGood, "", "user_posts")
+		if b.refusing() {
+			t.Fatal("closed again, refusing")
+		}
 		if st := b.snapshot(); st.Circuit != CircuitClosed || st.Opened != 1 || st.Held != 3 ||
 			st.Answers[riskHTTP444] != 1 || st.Answers[riskEmpty] != 1 {
 			t.Errorf("stats %+v", st)
@@ -127,6 +139,10 @@ func TestCircuit(t *testing.T) {
 
 		// Probes that keep failing: the pause doubles up to 16×.
 		b.done(false, outcomeRisk, riskVerify, "x")
+		time.Sleep(10 * time.Second) // synctest's clock: the pause is over
+		if b.refusing() {
+			t.Fatal("open, the pause over: refusing, so no refresh would ever probe")
+		}
 		var pauses []time.Duration
 		for range 7 {
 			before := time.Now()
@@ -136,7 +152,7 @@ func TestCircuit(t *testing.T) {
 			pauses = append(pauses, time.Since(before))
 			b.done(true, outcomeRisk, riskVerify, "x")
 		}
-		want := []time.Duration{10, 20, 40, 80, 160, 160, 160}
+		want := []time.Duration{0, 20, 40, 80, 160, 160, 160} // the first pause was slept above
 		for i := range want {
 			if pauses[i] != want[i]*time.Second {
 				t.Fatalf("pauses %v, want %v seconds", pauses, want)

@@ -287,6 +287,21 @@ func startMount(t *testing.T, args ...string) *mountProc {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The mount is in mountinfo before the daemon has finished its own
+	// first look at it (go-fuse opens a file there, douyinfs stats it); an
+	// unmount from outside in that window finds it busy, and a kill leaves
+	// a thread waiting on the mount. "serving" comes after both.
+	for !strings.Contains(p.stderr(t), "msg=serving ") && !strings.Contains(p.stderr(t), `"msg":"serving"`) {
+		select {
+		case <-p.done:
+			t.Fatalf("douyinfs mount exited with %d before serving:\n%s", p.status, p.stderr(t))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mounted but not serving after 30s:\n%s", p.stderr(t))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	return p
 }
 

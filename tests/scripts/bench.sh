@@ -517,7 +517,9 @@ fi
 
 if want ls && has_tool douyinfs; then
   log "== ls -l of a user with $LS_POSTS posts, $LS_LATENCY API latency (douyinfs only)"
-  start_fake ls --users 1 --posts "$LS_POSTS" --api-latency "$LS_LATENCY"
+  # The mounts here have no login cookie; the row measures listing cost,
+  # not Douyin's first-page-only answer to guests.
+  start_fake ls --users 1 --posts "$LS_POSTS" --api-latency "$LS_LATENCY" --guest-all-pages
   for run in $(seq "$RUNS"); do
     mnt=$work/mnt-douyinfs-ls-$run
     if ! mount_tool douyinfs "$mnt"; then record ls1 douyinfs ERR; continue; fi
@@ -612,7 +614,7 @@ rsync_one() {
 if want rsync; then
   log "== rsync -a of a $RSYNC_POSTS-post user, twice"
   declare -A RSYNC_TOTAL=()
-  start_fake rsync --users 1 --posts "$RSYNC_POSTS"
+  start_fake rsync --users 1 --posts "$RSYNC_POSTS" --guest-all-pages # as for ls
   for run in $(seq "$RUNS"); do
     for tool in $TOOLS; do
       [ "$tool" = direct ] && continue

@@ -48,9 +48,14 @@ type Config struct {
 	MaxConnections int
 	MaxBody        int64
 	PageSize       int
-	MaxEmptyPages  int    // at least 1
-	MaxPages       int    // 0 = no cap
-	VideoQuality   string // "best", "h264", "smallest"
+	MaxEmptyPages  int // at least 1
+	MaxPages       int // 0 = no cap
+	// CommentPages caps the pages of one post's comments, and of each
+	// comment's replies; RelatedPages the pages of a post's related posts
+	// (a list that may never end). Both at least 1.
+	CommentPages int
+	RelatedPages int
+	VideoQuality string // "best", "h264", "smallest"
 	// RiskPause is how long every API request is held back once Douyin's
 	// risk control refuses one (risk.go); it doubles while refusals go on.
 	RiskPause time.Duration
@@ -84,6 +89,8 @@ func DefaultConfig() Config {
 		MaxBody:        16 << 20,
 		PageSize:       20,
 		MaxEmptyPages:  3,
+		CommentPages:   5,
+		RelatedPages:   3,
 		VideoQuality:   QualityBest,
 		RiskPause:      30 * time.Second,
 	}
@@ -143,6 +150,8 @@ func (c Config) check() error {
 		return fmt.Errorf("fetch: MaxConnections %d, MaxBody %d and PageSize %d must be positive", c.MaxConnections, c.MaxBody, c.PageSize)
 	case c.MaxEmptyPages < 1 || c.MaxPages < 0:
 		return fmt.Errorf("fetch: MaxEmptyPages %d is below 1 or MaxPages %d negative", c.MaxEmptyPages, c.MaxPages)
+	case c.CommentPages < 1 || c.RelatedPages < 1:
+		return fmt.Errorf("fetch: CommentPages %d and RelatedPages %d must be at least 1", c.CommentPages, c.RelatedPages)
 	}
 	return nil
 }

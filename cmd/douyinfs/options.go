@@ -131,6 +131,10 @@ func options() []option {
 			b: to(integer, func(s *settings) *int { return &s.API.MaxEmptyPages }).valid(positive)},
 		{key: "network.max_pages", help: "stop a listing after this many pages (0: no cap)",
 			b: to(integer, func(s *settings) *int { return &s.API.MaxPages }).valid(nonNegative)},
+		{key: "network.comment_pages", help: "most pages of a post's comments, and of each comment's replies, read for comments/<id>.json",
+			b: to(integer, func(s *settings) *int { return &s.API.CommentPages }).valid(positive)},
+		{key: "network.related_pages", help: "most pages of posts read for related/<id>/ (Douyin may never end that list)",
+			b: to(integer, func(s *settings) *int { return &s.API.RelatedPages }).valid(positive)},
 
 		{key: "live.quality", help: "preferred live stream qualities, first available wins",
 			b: to(stringList, func(s *settings) *[]string { return &s.FS.LiveQuality })},

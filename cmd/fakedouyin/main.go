@@ -111,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.GoneMirror, "gone-mirror", false, "the first mirror of every media answers 404/410")
 	fs.BoolVar(&o.IgnoreRange, "ignore-range", false, "the CDN answers ranged GETs 200 with the whole body")
 	fs.BoolVar(&o.GuestAllPages, "guest-all-pages", false, "serve a guest every page of user posts (real: the first page only)")
+	fs.BoolVar(&o.RelatedEnds, "related-ends", false, "end a post's related list after its last post (default: it starts over, never ending)")
 	fs.BoolVar(&o.NoPrivateUser, "no-private-user", false, "leave out the private account added after the users")
 	fs.BoolVar(&o.NoPinned, "no-pinned", false, "posts lists do not start with pinned posts (real: older pinned posts lead the first page)")
 	fs.BoolVar(&o.NoHiddenPosts, "no-hidden-posts", false, "posts/likes lists carry no deleted or prohibited posts (real: they do)")

@@ -64,6 +64,12 @@ func (s *Server) endpoint(path string) (endpoint, bool) {
 		return endpoint{method: get, base: baseWeb, required: []string{"aweme_id"}, aBogus: true, handle: (*apiCtx).detail}, true
 	case "/aweme/v1/web/tab/feed/":
 		return endpoint{method: get, base: baseWeb, required: []string{"count", "refresh_index"}, handle: (*apiCtx).tabFeed}, true
+	case "/aweme/v1/web/comment/list/":
+		return endpoint{method: get, base: baseWeb, required: append(page, "aweme_id"), handle: (*apiCtx).comments}, true
+	case "/aweme/v1/web/comment/list/reply/":
+		return endpoint{method: get, base: baseWeb, required: append(page, "item_id", "comment_id"), handle: (*apiCtx).commentReplies}, true
+	case "/aweme/v1/web/aweme/related/":
+		return endpoint{method: get, base: baseWeb, required: []string{"aweme_id", "count"}, handle: (*apiCtx).related}, true
 	case "/webcast/room/web/enter/":
 		return endpoint{method: get, base: baseLive, required: []string{"web_rid", "room_id_str"}, ttwid: true, handle: (*apiCtx).liveEnter}, true
 	case "/webcast/room/reflow/info/":

@@ -105,6 +105,10 @@ type Options struct {
 	// has_more 1, and the next page is empty with has_more 0 (reported for
 	// the real service in 2026, spec §3.4, F2 issue #435; open fact 10).
 	GuestAllPages bool
+	// RelatedEnds ends a post's related list (has_more 0 after its last
+	// post). Otherwise the list starts over with has_more 1, never ending
+	// (spec §11 fact 17).
+	RelatedEnds bool
 	// LooseMsToken accepts any 164- or 184-character msToken of the right
 	// alphabet; otherwise only tokens this server issued at /web/r/token
 	// pass (the real service checks its tokens, F2 FAQ; spec §11 fact 9).

@@ -266,7 +266,10 @@ func (c *Client) SetCookie(cookie string) error {
 	if strings.ContainsAny(cookie, "\r\n") {
 		return errors.New("fetch: the cookie contains a line break")
 	}
-	c.cookie.Store(&cookie)
+	if old := c.cookie.Swap(&cookie); old == nil || *old != cookie {
+		c.risk.newCookie()
+		c.login.forget()
+	}
 	return nil
 }
 

@@ -257,6 +257,18 @@ func (b *circuit) done(probe bool, o outcome, signal, endpoint string) {
 	}
 }
 
+// newCookie closes the circuit: a fresh cookie is the cure the refusal
+// message asks for, so requests go at once with it; if Douyin still
+// refuses, that is a new episode (said again, the pause from its base).
+func (b *circuit) newCookie() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.state != CircuitClosed {
+		b.state, b.probing = CircuitClosed, false
+		b.wakeLocked()
+	}
+}
+
 // rateLimited pauses every request for d (a 429's Retry-After or back-off).
 func (b *circuit) rateLimited(d time.Duration) {
 	b.mu.Lock()
@@ -362,6 +374,13 @@ func (l *loginState) set(expired bool, log *slog.Logger, endpoint string) {
 	} else {
 		log.Warn("Douyin accepts the login cookie again", "endpoint", endpoint)
 	}
+}
+
+// forget: a new cookie's session is not known to have expired.
+func (l *loginState) forget() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expired = false
 }
 
 func (l *loginState) get() bool {

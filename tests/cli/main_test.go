@@ -275,30 +275,24 @@ func startMount(t *testing.T, args ...string) *mountProc {
 		}
 		t.Errorf("douyinfs mount (pid %d) did not exit after SIGKILL and a lazy unmount", p.cmd.Process.Pid)
 	})
-	deadline := time.Now().Add(30 * time.Second)
-	for !mounted(t, p.dir) {
-		select {
-		case <-p.done:
-			t.Fatalf("douyinfs mount exited with %d before mounting:\n%s", p.status, p.stderr(t))
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not mounted after 30s:\n%s", p.stderr(t))
-		}
-		time.Sleep(20 * time.Millisecond)
+	// Ready means in mountinfo and "serving": the mount shows in mountinfo
+	// before the daemon has finished its own first look at it (go-fuse
+	// opens a file there, douyinfs stats it); an unmount from outside in
+	// that window finds it busy, and a kill leaves a thread waiting on the
+	// mount. "serving" comes after both.
+	serving := func() bool {
+		log := p.stderr(t)
+		return strings.Contains(log, "msg=serving ") || strings.Contains(log, `"msg":"serving"`)
 	}
-	// The mount is in mountinfo before the daemon has finished its own
-	// first look at it (go-fuse opens a file there, douyinfs stats it); an
-	// unmount from outside in that window finds it busy, and a kill leaves
-	// a thread waiting on the mount. "serving" comes after both.
-	for !strings.Contains(p.stderr(t), "msg=serving ") && !strings.Contains(p.stderr(t), `"msg":"serving"`) {
+	deadline := time.Now().Add(30 * time.Second)
+	for !mounted(t, p.dir) || !serving() {
 		select {
 		case <-p.done:
 			t.Fatalf("douyinfs mount exited with %d before serving:\n%s", p.status, p.stderr(t))
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("mounted but not serving after 30s:\n%s", p.stderr(t))
+			t.Fatalf("not mounted and serving after 30s:\n%s", p.stderr(t))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -27,6 +27,9 @@ type API interface {
 	Favorites() *fetch.Pager[fetch.Post]
 	CollectFolders() *fetch.Pager[fetch.CollectFolder]
 	CollectFolderPosts(folderID string) *fetch.Pager[fetch.Post]
+	Comments(awemeID string) *fetch.Pager[fetch.Comment]
+	CommentReplies(awemeID, commentID string) *fetch.Pager[fetch.Comment]
+	Related(awemeID string) *fetch.Pager[fetch.Post]
 }
 
 var _ API = (*fetch.Client)(nil)

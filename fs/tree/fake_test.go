@@ -19,6 +19,7 @@ type fakeAPI struct {
 	lists    map[string][]fetch.Post
 	userMix  map[string][]fetch.Mix
 	folders  []fetch.CollectFolder
+	comments map[string][]fetch.Comment // aweme_id, or aweme_id/cid for replies ->
 	pageSize int
 	down     error // every call fails with it when set
 
@@ -30,6 +31,7 @@ func newFakeAPI() *fakeAPI {
 	return &fakeAPI{
 		users: map[string]*fetch.User{}, posts: map[string]*fetch.Post{}, mixes: map[string]*fetch.Mix{},
 		rooms: map[string]*fetch.Room{}, lists: map[string][]fetch.Post{}, userMix: map[string][]fetch.Mix{},
+		comments: map[string][]fetch.Comment{},
 		pageSize: 2, calls: map[string]int{},
 	}
 }
@@ -142,6 +144,16 @@ func (f *fakeAPI) CollectFolders() *fetch.Pager[fetch.CollectFolder] {
 }
 func (f *fakeAPI) CollectFolderPosts(id string) *fetch.Pager[fetch.Post] {
 	return pager(f, "folderposts", f.lists["folder:"+id])
+}
+
+func (f *fakeAPI) Comments(id string) *fetch.Pager[fetch.Comment] {
+	return pager(f, "comments", f.comments[id])
+}
+func (f *fakeAPI) CommentReplies(id, cid string) *fetch.Pager[fetch.Comment] {
+	return pager(f, "replies", f.comments[id+"/"+cid])
+}
+func (f *fakeAPI) Related(id string) *fetch.Pager[fetch.Post] {
+	return pager(f, "related", f.lists["related:"+id])
 }
 
 var _ API = (*fakeAPI)(nil)

@@ -34,6 +34,12 @@ videos/<aweme_id>.mp4     any post by id (an image post is videos/<aweme_id>/);
 mixes/<mix_id>/           any mix by id
 live/<webcast_id>/        any live room by the number in live.douyin.com/<id>
                           (configured rooms are listed)
+comments/<aweme_id>.json  a post's comments with their replies, one JSON
+                          document (jq); "complete": false when the page cap
+                          (network.comment_pages) cut it short. Not listed:
+                          reach it by name
+related/<aweme_id>/       posts Douyin relates to that post, named like posts
+                          (at most network.related_pages pages). Not listed
 me/                       only when logged in (a cookie is configured):
   collection/             your favourites (收藏)
   collects/<folder>/      your favourite folders (收藏夹)

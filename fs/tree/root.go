@@ -1,6 +1,9 @@
 package tree
 
-import "context"
+import (
+	"context"
+	"syscall"
+)
 
 // Names at the top of the tree.
 const (
@@ -51,5 +54,16 @@ func (t *Tree) newRoot(stats func(context.Context) ([]byte, error)) Folder {
 		}
 		return append(es, Entry{Name: nameMeta, Dir: true, Key: "meta"})
 	}
-	return fixedEntries(0, list, func(e Entry) Node { return nodes[e.Name] })
+	root := fixedEntries(0, list, func(e Entry) Node { return nodes[e.Name] })
+	// comments/ and related/ are reached by name only: they list nothing,
+	// and the root lists what a walk can use.
+	byName := map[string]Node{nameComments: t.commentsFolder(nameComments), nameRelated: t.relatedFolder(nameRelated)}
+	listed := root.find
+	root.find = func(ctx context.Context, name string) (Child, syscall.Errno) {
+		if n, ok := byName[name]; ok {
+			return Child{Entry: Entry{Name: name, Dir: true, Key: name}, Node: n}, 0
+		}
+		return listed(ctx, name)
+	}
+	return root
 }

@@ -30,7 +30,8 @@ type Tree struct {
 	posts    *memo[*fetch.Post]
 	mixes    *memo[*fetch.Mix]
 	rooms    *memo[*fetch.Room]
-	sizes    *memo[int64] // media key -> exact size; content never changes
+	sizes    *memo[int64]  // media key -> exact size; content never changes
+	comments *memo[[]byte] // aweme_id -> comments/<id>.json as rendered
 
 	listsMu sync.Mutex
 	lists   map[string]any // list key -> *listing[T]
@@ -89,6 +90,8 @@ func New(cfg Config, s Services) *Tree {
 	t.mixes = newMemo[*fetch.Mix](cfg.MetadataTTL, memoItems)
 	t.rooms = newMemo[*fetch.Room](cfg.MetadataTTL, memoItems)
 	t.sizes = newMemo[int64](0, sizeItems)
+	// A rendered comments file can be large, and few are read at once.
+	t.comments = newMemo[[]byte](cfg.MetadataTTL, 64)
 	t.root = t.newRoot(s.Stats)
 	return t
 }
@@ -106,7 +109,7 @@ func (t *Tree) Root() Folder { return t.root }
 
 // Close stops the caches' goroutines once the tree is no longer served.
 func (t *Tree) Close() {
-	for _, m := range []interface{ close() }{t.profiles, t.posts, t.mixes, t.rooms, t.sizes} {
+	for _, m := range []interface{ close() }{t.profiles, t.posts, t.mixes, t.rooms, t.sizes, t.comments} {
 		m.close()
 	}
 }
@@ -128,6 +131,7 @@ func (t *Tree) DropCaches() {
 	t.posts.clear()
 	t.mixes.clear()
 	t.rooms.clear()
+	t.comments.clear()
 }
 
 // Listings is how many listings are cached, for stats.json.

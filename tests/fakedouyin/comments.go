@@ -76,7 +76,7 @@ var commentTexts = []string{
 func (w *World) comment(rng *rand.Rand, i int, t, digg int64, replyID, toReply string) *Comment {
 	u := w.Users[rng.IntN(len(w.Users))]
 	return &Comment{
-		CID:        "7" + strconv.FormatUint(7e17+rng.Uint64N(1e18), 10),
+		CID:        strconv.FormatUint(7e18+rng.Uint64N(1e18), 10), // 19 digits, as Douyin's
 		Text:       commentTexts[rng.IntN(len(commentTexts))] + " #" + strconv.Itoa(i+1),
 		CreateTime: t, DiggCount: digg, User: u,
 		ReplyID: replyID, ReplyToReplyID: toReply,

@@ -74,6 +74,11 @@
 //     is a JSON bool (the spec says clients must accept both). Ids Douyin
 //     sends as numbers (music.id, room ids, collects_id) are 19-digit JSON
 //     numbers that a float64 cannot hold.
+//   - Comments (World.Comments) and their replies page by an offset cursor;
+//     an empty list carries comments null. Related posts (World.Related)
+//     page by filterGids: without it the same posts come again, and at
+//     the end the list starts over with has_more 1, never ending (spec §11
+//     open fact 17; Options.RelatedEnds ends it).
 //   - Live FLV connections are cut mid-tag (a reset) after
 //     Options.LiveCutEvery of streaming, 30 s by default (negative: never),
 //     and after Options.LiveCutAfter bytes; Options.LiveCutStall makes a

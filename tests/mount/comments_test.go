@@ -208,4 +208,26 @@ func TestRelatedFolder(t *testing.T) {
 	if !strings.Contains(out, "size="+strconv.FormatInt(real.Video.Size, 10)) || !strings.Contains(out, "duration=") {
 		t.Errorf("ffprobe of the related real video: %q", out)
 	}
+
+	// The fake's default, a list that never ends: network.related_pages
+	// (3 by default) bounds what a listing costs, and each post shows once.
+	e.fake.SetOptions(func(o *fakedouyin.Options) { o.RelatedEnds = false })
+	other := w.AllPosts()[len(w.AllPosts())-1].AwemeID
+	e.fake.ResetStats()
+	names, err = readDirNames(e.path("related", other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".json") {
+			seen[n] = true
+		}
+	}
+	if n := e.requests()[pathRelated]; n < pages(len(w.Related(other))) || n > int64(fetch.DefaultConfig().RelatedPages) {
+		t.Errorf("an endless related list cost %d requests", n)
+	}
+	if len(seen) != len(w.Related(other)) {
+		t.Errorf("an endless related list shows %d posts, want the %d related", len(seen), len(w.Related(other)))
+	}
 }

@@ -21,7 +21,7 @@ build:
 # The tools the tests run on a real mount. Installed with apt-get when
 # missing and we are root; otherwise the script says what to install.
 deps-test:
-	@tests/scripts/need-tools.sh fusermount3:fuse3 rsync:rsync ffprobe:ffmpeg curl:curl tinyproxy:tinyproxy microsocks:microsocks \
+	@tests/scripts/need-tools.sh fusermount3:fuse3 rsync:rsync ffprobe:ffmpeg curl:curl tinyproxy:tinyproxy microsocks:microsocks getfattr:attr jq:jq \
 		dbus-daemon:dbus-daemon gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools
 
 deps-bench:

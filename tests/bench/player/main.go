@@ -25,25 +25,15 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
-)
 
-type source interface {
-	size() (int64, error)
-	readAt(p []byte, off int64) error
-	close()
-}
+	"github.com/douyinfs/douyinfs/tests/bench/rangesrc"
+)
 
 func main() {
 	rate := flag.Int64("rate", 0, "bit rate of the video in bytes per second (required)")
@@ -58,19 +48,11 @@ func main() {
 		os.Exit(2)
 	}
 	target := flag.Arg(0)
-	var src source
-	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
-		src = &httpSource{url: target, client: &http.Client{Timeout: 60 * time.Second}}
-	} else {
-		f, err := os.Open(target)
-		if err != nil {
-			fatal(err)
-		}
-		const posixFadvDontneed = 4
-		syscall.Syscall6(syscall.SYS_FADVISE64, f.Fd(), 0, 0, posixFadvDontneed, 0, 0)
-		src = &fileSource{f}
+	src, err := rangesrc.Open(target)
+	if err != nil {
+		fatal(err)
 	}
-	defer src.close()
+	defer src.Close()
 
 	start := time.Now()
 	buf := make([]byte, *chunk)
@@ -80,7 +62,7 @@ func main() {
 	if _, err := p.playFrom(0, 0); err != nil {
 		fatal(err)
 	}
-	total, err := src.size()
+	total, err := src.Size()
 	if err != nil {
 		fatal(err)
 	}
@@ -107,7 +89,7 @@ func main() {
 }
 
 type player struct {
-	src    source
+	src    rangesrc.Source
 	buf    []byte
 	rate   int64
 	play   time.Duration
@@ -135,7 +117,7 @@ func (p *player) playFrom(off, total int64) (time.Duration, error) {
 				time.Sleep(wait)
 			}
 		}
-		if err := p.src.readAt(p.buf[:n], off+done); err != nil {
+		if err := p.src.ReadAt(p.buf[:n], off+done); err != nil {
 			return 0, fmt.Errorf("read at %d: %w", off+done, err)
 		}
 		now := time.Now()
@@ -156,64 +138,6 @@ func pct(sorted []float64, p int) float64 {
 	i = max(0, min(i, len(sorted)-1))
 	return sorted[i]
 }
-
-type fileSource struct{ f *os.File }
-
-func (s *fileSource) size() (int64, error) {
-	st, err := s.f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
-}
-
-func (s *fileSource) readAt(p []byte, off int64) error {
-	_, err := s.f.ReadAt(p, off)
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("unexpected EOF at %d", off)
-	}
-	return err
-}
-
-func (s *fileSource) close() { s.f.Close() }
-
-type httpSource struct {
-	url    string
-	client *http.Client
-	total  int64
-}
-
-func (s *httpSource) size() (int64, error) {
-	if s.total == 0 {
-		return 0, errors.New("size unknown: no Content-Range seen")
-	}
-	return s.total, nil
-}
-
-func (s *httpSource) readAt(p []byte, off int64) error {
-	req, err := http.NewRequest(http.MethodGet, s.url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", off, off+int64(len(p))-1))
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusPartialContent {
-		return fmt.Errorf("GET %s: %s (want 206)", s.url, resp.Status)
-	}
-	if cr := resp.Header.Get("Content-Range"); s.total == 0 && cr != "" {
-		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
-			s.total, _ = strconv.ParseInt(cr[i+1:], 10, 64)
-		}
-	}
-	_, err = io.ReadFull(resp.Body, p)
-	return err
-}
-
-func (s *httpSource) close() { s.client.CloseIdleConnections() }
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "player:", err)

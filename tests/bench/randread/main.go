@@ -18,25 +18,15 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
-)
 
-type reader interface {
-	size() (int64, error)
-	readAt(p []byte, off int64) error
-	close()
-}
+	"github.com/douyinfs/douyinfs/tests/bench/rangesrc"
+)
 
 func main() {
 	n := flag.Int("n", 200, "random reads")
@@ -50,24 +40,18 @@ func main() {
 	target := flag.Arg(0)
 	buf := make([]byte, *size)
 
-	var r reader
-	var err error
 	start := time.Now()
-	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
-		r = &httpReader{url: target, client: &http.Client{Timeout: 60 * time.Second}}
-	} else {
-		r, err = openFile(target)
-		if err != nil {
-			fatal(err)
-		}
+	r, err := rangesrc.Open(target)
+	if err != nil {
+		fatal(err)
 	}
-	defer r.close()
-	if err := r.readAt(buf, 0); err != nil {
+	defer r.Close()
+	if err := r.ReadAt(buf, 0); err != nil {
 		fatal(fmt.Errorf("first read: %w", err))
 	}
 	first := time.Since(start)
 
-	total, err := r.size()
+	total, err := r.Size()
 	if err != nil {
 		fatal(err)
 	}
@@ -79,7 +63,7 @@ func main() {
 	for i := 0; i < *n; i++ {
 		off := rng.Int64N(total-int64(*size)+1) &^ 4095
 		t := time.Now()
-		if err := r.readAt(buf, off); err != nil {
+		if err := r.ReadAt(buf, off); err != nil {
 			fatal(fmt.Errorf("read at %d: %w", off, err))
 		}
 		lat = append(lat, float64(time.Since(t))/1e6)
@@ -99,74 +83,6 @@ func pct(sorted []float64, p int) float64 {
 	i = max(0, min(i, len(sorted)-1))
 	return sorted[i]
 }
-
-type fileReader struct{ f *os.File }
-
-func openFile(path string) (*fileReader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	const posixFadvDontneed = 4
-	syscall.Syscall6(syscall.SYS_FADVISE64, f.Fd(), 0, 0, posixFadvDontneed, 0, 0)
-	return &fileReader{f}, nil
-}
-
-func (r *fileReader) size() (int64, error) {
-	st, err := r.f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
-}
-
-func (r *fileReader) readAt(p []byte, off int64) error {
-	_, err := r.f.ReadAt(p, off)
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("unexpected EOF at %d", off)
-	}
-	return err
-}
-
-func (r *fileReader) close() { r.f.Close() }
-
-type httpReader struct {
-	url    string
-	client *http.Client
-	total  int64
-}
-
-func (r *httpReader) size() (int64, error) {
-	if r.total == 0 {
-		return 0, errors.New("size unknown: no Content-Range seen")
-	}
-	return r.total, nil
-}
-
-func (r *httpReader) readAt(p []byte, off int64) error {
-	req, err := http.NewRequest(http.MethodGet, r.url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", off, off+int64(len(p))-1))
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusPartialContent {
-		return fmt.Errorf("GET %s: %s (want 206)", r.url, resp.Status)
-	}
-	if cr := resp.Header.Get("Content-Range"); r.total == 0 && cr != "" {
-		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
-			r.total, _ = strconv.ParseInt(cr[i+1:], 10, 64)
-		}
-	}
-	_, err = io.ReadFull(resp.Body, p)
-	return err
-}
-
-func (r *httpReader) close() { r.client.CloseIdleConnections() }
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "randread:", err)
